@@ -1,0 +1,179 @@
+package io.pigeonstreams.app;
+
+import io.pigeonstreams.bench.data.Split;
+import io.pigeonstreams.bench.data.StickerDataset;
+import io.pigeonstreams.bench.eval.Evaluator;
+import io.pigeonstreams.bench.eval.Generators;
+import io.pigeonstreams.bench.eval.MetricsRow;
+import io.pigeonstreams.bench.eval.Report;
+import io.pigeonstreams.bench.eval.StickerGenerator;
+import io.pigeonstreams.bench.judge.Judge;
+import io.pigeonstreams.bench.users.Benchmark;
+import io.pigeonstreams.bench.users.Sample;
+import io.pigeonstreams.bench.users.SimulationConfig;
+import io.pigeonstreams.bench.users.UserSimulator;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Evaluate generators on the sticker benchmark: writes DIR/metrics.csv, DIR/metrics.md and"
+          + " DIR/samples.png.",
+      "Rows already in DIR/metrics.csv for other generators are kept, so later runs add to the"
+          + " same table."
+    })
+final class EvalCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--generator",
+      required = true,
+      split = ",",
+      paramLabel = "NAME",
+      description = "Generator(s), comma-separated, or 'baselines'. Known: ${COMPLETION-CANDIDATES}.",
+      completionCandidates = GeneratorNames.class)
+  List<String> generators;
+
+  @Option(
+      names = "--split",
+      defaultValue = "test",
+      description = "test, val or train (default: ${DEFAULT-VALUE}).")
+  String split;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Simulation seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--noise",
+      defaultValue = "0.2",
+      description = "History noise epsilon in [0, 1] (default: ${DEFAULT-VALUE}).")
+  double noise;
+
+  @Option(
+      names = "--users",
+      defaultValue = "2000",
+      description = "Simulated users, split 8:1:1 (default: ${DEFAULT-VALUE}).")
+  int users;
+
+  @Option(names = "--limit", description = "Evaluate at most N samples of the split.")
+  Integer limit;
+
+  @Option(names = "--out", required = true, description = "Output folder.")
+  Path out;
+
+  @Option(names = "--data", defaultValue = "data", description = "Dataset folder (default: ${DEFAULT-VALUE}).")
+  Path data;
+
+  @Option(
+      names = "--judges",
+      defaultValue = "models/judges",
+      description = "Judge weights folder (default: ${DEFAULT-VALUE}).")
+  Path judges;
+
+  @Option(names = "--rows", defaultValue = "8", description = "Rows in samples.png (default: ${DEFAULT-VALUE}).")
+  int rows;
+
+  @Override
+  public Integer call() throws Exception {
+    Split chosenSplit = parseSplit();
+    if (!(noise >= 0 && noise <= 1)) {
+      throw new ParameterException(spec.commandLine(), "--noise must be in [0, 1], got " + noise);
+    }
+    if (limit != null && limit < 1) {
+      throw new ParameterException(spec.commandLine(), "--limit must be >= 1, got " + limit);
+    }
+    List<String> names = new ArrayList<>();
+    for (String g : generators) {
+      if (g.equals("baselines")) {
+        names.addAll(Generators.names());
+      } else if (Generators.names().contains(g)) {
+        names.add(g);
+      } else {
+        throw new ParameterException(
+            spec.commandLine(),
+            "unknown generator '" + g + "'; known: " + String.join(", ", Generators.names()));
+      }
+    }
+    SimulationConfig config;
+    try {
+      config = withUsers(SimulationConfig.defaults(seed, noise), users);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+
+    StickerDataset ds = StickerDataset.load(data);
+    Benchmark benchmark = new UserSimulator(ds).simulate(config);
+    List<Sample> samples = benchmark.samples(chosenSplit);
+    if (limit != null && limit < samples.size()) {
+      samples = samples.subList(0, limit);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "Evaluating %s on %d %s samples (seed %d, noise %.2f, %d emoji x %d styles)%n",
+        String.join(", ", names),
+        samples.size(),
+        split,
+        seed,
+        noise,
+        ds.emojiCount(),
+        ds.styleCount());
+    List<MetricsRow> rowsOut = new ArrayList<>();
+    Map<String, List<float[]>> images = new LinkedHashMap<>();
+    try (Judge styleJudge = Judge.load(judges, Judge.STYLE, ds.styleCount());
+        Judge identityJudge = Judge.load(judges, Judge.IDENTITY, ds.emojiCount())) {
+      Evaluator evaluator = new Evaluator(ds, styleJudge, identityJudge, true);
+      for (String name : names) {
+        try (StickerGenerator generator = Generators.create(name)) {
+          Evaluator.Result result =
+              evaluator.evaluate(generator, samples, split.toLowerCase(Locale.ROOT), seed, noise);
+          rowsOut.add(result.row());
+          images.put(name, result.generated());
+        }
+      }
+    }
+    List<MetricsRow> table = Report.writeTables(out, rowsOut);
+    Report.writeSamples(out, ds, samples, images, rows);
+    System.out.println();
+    System.out.print(Report.markdown(table));
+    System.out.println("\nWrote " + out.resolve("metrics.csv") + ", metrics.md and samples.png");
+    return 0;
+  }
+
+  private Split parseSplit() {
+    try {
+      return Split.parse(split);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private static SimulationConfig withUsers(SimulationConfig c, int users) {
+    return new SimulationConfig(
+        c.seed(),
+        c.noise(),
+        users,
+        c.historyLength(),
+        c.sequenceLength(),
+        c.interestCategories(),
+        c.interestWeight());
+  }
+
+  static final class GeneratorNames extends ArrayList<String> {
+    GeneratorNames() {
+      super(Generators.names());
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package io.pigeonstreams.bench.data;
+
+/** Which part of the benchmark a sample, user or (emoji, style) pair belongs to. */
+public enum Split {
+  TRAIN,
+  VAL,
+  TEST;
+
+  public static Split parse(String text) {
+    for (Split split : values()) {
+      if (split.name().equalsIgnoreCase(text)) {
+        return split;
+      }
+    }
+    throw new IllegalArgumentException("unknown split '" + text + "' (expected train, val or test)");
+  }
+}
