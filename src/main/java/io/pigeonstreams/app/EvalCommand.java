@@ -43,7 +43,8 @@ final class EvalCommand implements Callable<Integer> {
       required = true,
       split = ",",
       paramLabel = "NAME",
-      description = "Generator(s), comma-separated, or 'baselines'. Known: ${COMPLETION-CANDIDATES}.",
+      description =
+          "Generator(s), comma-separated, or 'baselines'. Known: ${COMPLETION-CANDIDATES}.",
       completionCandidates = GeneratorNames.class)
   List<String> generators;
 
@@ -53,7 +54,10 @@ final class EvalCommand implements Callable<Integer> {
       description = "test, val or train (default: ${DEFAULT-VALUE}).")
   String split;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Simulation seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Simulation seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(
@@ -74,7 +78,10 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Output folder.")
   Path out;
 
-  @Option(names = "--data", defaultValue = "data", description = "Dataset folder (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data",
+      defaultValue = "data",
+      description = "Dataset folder (default: ${DEFAULT-VALUE}).")
   Path data;
 
   @Option(
@@ -83,7 +90,10 @@ final class EvalCommand implements Callable<Integer> {
       description = "Judge weights folder (default: ${DEFAULT-VALUE}).")
   Path judges;
 
-  @Option(names = "--rows", defaultValue = "8", description = "Rows in samples.png (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rows",
+      defaultValue = "8",
+      description = "Rows in samples.png (default: ${DEFAULT-VALUE}).")
   int rows;
 
   @Override

@@ -25,7 +25,10 @@ final class TrainCommand {
           "Train the benchmark's style and identity judges on real TRAIN-pair images only and"
               + " write them (and their model card) to --out.")
   static final class Judges implements Callable<Integer> {
-    @Option(names = "--data", defaultValue = "data", description = "Dataset folder (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--data",
+        defaultValue = "data",
+        description = "Dataset folder (default: ${DEFAULT-VALUE}).")
     Path data;
 
     @Option(
@@ -37,7 +40,9 @@ final class TrainCommand {
     @Option(names = "--epochs-style", description = "Epochs for the style judge (default 6).")
     Integer epochsStyle;
 
-    @Option(names = "--epochs-identity", description = "Epochs for the identity judge (default 40).")
+    @Option(
+        names = "--epochs-identity",
+        description = "Epochs for the identity judge (default 60).")
     Integer epochsIdentity;
 
     @Override
@@ -51,7 +56,9 @@ final class TrainCommand {
           if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
           }
-          s = new JudgeTrainer.Settings(epochs, s.batchSize(), s.learningRate(), s.seed(), s.maxShift());
+          s =
+              new JudgeTrainer.Settings(
+                  epochs, s.batchSize(), s.learningRate(), s.seed(), s.maxShift());
         }
         JudgeTrainer.Report r = JudgeTrainer.train(ds, kind, s, out, true);
         reports.add(r);
@@ -81,7 +88,8 @@ final class TrainCommand {
       sb.append("# Benchmark judges\n\n")
           .append("Written by `java -jar target/pigeon-streams.jar train judges`. Two small CNNs")
           .append(" (`JudgeNet`: 3 stages of two 3x3 conv + BatchNorm + ReLU, 32/64/128 channels,")
-          .append(" global average pool to a 128-d feature, dropout, linear head), trained with DJL")
+          .append(
+              " global average pool to a 128-d feature, dropout, linear head), trained with DJL")
           .append(" on PyTorch (CPU) on the real 32x32 images of TRAIN (emoji, style) pairs only,")
           .append(" with random shifts of up to 2 px. They only measure: no generator is trained")
           .append(" or rewarded with them.\n\n")

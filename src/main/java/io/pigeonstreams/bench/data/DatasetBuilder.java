@@ -201,8 +201,7 @@ public final class DatasetBuilder {
   private static String fluentSlug(JsonNode openmoji, Map<String, byte[]> fluent) {
     String slug = slug(openmoji.path("annotation").asText());
     String possessive = slug.replace("-s-", "s-");
-    for (String candidate :
-        List.of(slug, slug + "-default", possessive, possessive + "-default")) {
+    for (String candidate : List.of(slug, slug + "-default", possessive, possessive + "-default")) {
       if (fluent.containsKey("package/icons/flat/" + candidate + ".svg")
           && fluent.containsKey("package/icons/modern/" + candidate + ".svg")) {
         return candidate;
@@ -248,8 +247,7 @@ public final class DatasetBuilder {
     try {
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
       g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-      g.setRenderingHint(
-          RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+      g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
       doc.render(null, g, new ViewBox(0, 0, SVG_RENDER, SVG_RENDER));
     } finally {
       g.dispose();
@@ -338,7 +336,9 @@ public final class DatasetBuilder {
     for (Map.Entry<EmojiSource, Path> e : tarballs.entrySet()) {
       EmojiSource source = e.getKey();
       Map<String, byte[]> files =
-          readTar(e.getValue(), p -> source.licenseFiles().contains(p) || p.equals("package/package.json"));
+          readTar(
+              e.getValue(),
+              p -> source.licenseFiles().contains(p) || p.equals("package/package.json"));
       Path dir = outDir.resolve("licenses").resolve(source.packageName());
       Files.createDirectories(dir);
       for (String licenseFile : source.licenseFiles()) {
@@ -348,7 +348,12 @@ public final class DatasetBuilder {
       }
       writeText(
           dir.resolve("ATTRIBUTION.txt"),
-          source.spec() + "\nImage license: " + source.imageLicense() + "\n" + source.attribution() + "\n",
+          source.spec()
+              + "\nImage license: "
+              + source.imageLicense()
+              + "\n"
+              + source.attribution()
+              + "\n",
           written);
     }
   }

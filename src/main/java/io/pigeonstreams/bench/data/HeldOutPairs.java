@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * The (emoji, style) pairs kept out of training, fixed once with the dataset and independent of any
  * simulation seed: every test target is a TEST pair, every validation target a VAL pair, and no
- * held-out pair ever appears in a training history or as a training target. At most one style of
- * an emoji is held out, so the identity judge still sees that emoji in four styles.
+ * held-out pair ever appears in a training history or as a training target. At most one style of an
+ * emoji is held out, so the identity judge still sees that emoji in four styles.
  */
 public final class HeldOutPairs {
 

@@ -12,6 +12,7 @@ public enum Split {
         return split;
       }
     }
-    throw new IllegalArgumentException("unknown split '" + text + "' (expected train, val or test)");
+    throw new IllegalArgumentException(
+        "unknown split '" + text + "' (expected train, val or test)");
   }
 }

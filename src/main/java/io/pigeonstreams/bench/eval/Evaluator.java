@@ -26,7 +26,8 @@ public final class Evaluator {
   private final Judge identityJudge;
   private final boolean progress;
 
-  public Evaluator(StickerDataset dataset, Judge styleJudge, Judge identityJudge, boolean progress) {
+  public Evaluator(
+      StickerDataset dataset, Judge styleJudge, Judge identityJudge, boolean progress) {
     this.dataset = dataset;
     this.styleJudge = styleJudge;
     this.identityJudge = identityJudge;
@@ -82,7 +83,12 @@ public final class Evaluator {
   }
 
   MetricsRow score(
-      String name, List<Sample> samples, List<float[]> generated, String split, long seed, double noise) {
+      String name,
+      List<Sample> samples,
+      List<float[]> generated,
+      String split,
+      long seed,
+      double noise) {
     int n = samples.size();
     List<float[]> refs = new ArrayList<>(n);
     List<float[]> truths = new ArrayList<>(n);

@@ -9,4 +9,5 @@ import java.util.List;
  *
  * @param seed a per-sample seed, for generators that sample
  */
-public record GenerationInput(List<float[]> history, float[] reference, String caption, long seed) {}
+public record GenerationInput(
+    List<float[]> history, float[] reference, String caption, long seed) {}

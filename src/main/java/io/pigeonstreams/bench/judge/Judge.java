@@ -86,7 +86,8 @@ public final class Judge implements AutoCloseable {
         float[] fa = f.toFloatArray();
         float[] la = l.toFloatArray();
         for (int i = 0; i < to - from; i++) {
-          feats[from + i] = java.util.Arrays.copyOfRange(fa, i * JudgeNet.FEATURES, (i + 1) * JudgeNet.FEATURES);
+          feats[from + i] =
+              java.util.Arrays.copyOfRange(fa, i * JudgeNet.FEATURES, (i + 1) * JudgeNet.FEATURES);
           logits[from + i] = java.util.Arrays.copyOfRange(la, i * classes, (i + 1) * classes);
         }
       }

@@ -1,5 +1,6 @@
 package io.pigeonstreams.bench.judge;
 
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
@@ -8,7 +9,6 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * The judges' network: a small VGG-style CNN for 3x32x32 images. {@link #features} ends in the

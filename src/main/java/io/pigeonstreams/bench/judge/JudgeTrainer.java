@@ -51,7 +51,7 @@ public final class JudgeTrainer {
   /** Training settings; the defaults are what the committed judges were trained with. */
   public record Settings(int epochs, int batchSize, float learningRate, long seed, int maxShift) {
     public static Settings defaults(Kind kind) {
-      return new Settings(kind == Kind.STYLE ? 6 : 40, 128, 2e-3f, 7L, 2);
+      return new Settings(kind == Kind.STYLE ? 6 : 60, 128, 2e-3f, 7L, 2);
     }
   }
 
@@ -95,14 +95,16 @@ public final class JudgeTrainer {
       try (Trainer trainer = model.newTrainer(config);
           ProgressBar bar =
               progress
-                  ? new ProgressBar("Training " + kind.modelName, (long) settings.epochs() * stepsPerEpoch)
+                  ? new ProgressBar(
+                      "Training " + kind.modelName, (long) settings.epochs() * stepsPerEpoch)
                   : null) {
         trainer.initialize(new Shape(1, 3, StickerDataset.SIZE, StickerDataset.SIZE));
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
           List<int[]> order = new ArrayList<>(train);
           java.util.Collections.shuffle(order, new java.util.Random(rng.nextLong()));
           for (int from = 0; from < order.size(); from += settings.batchSize()) {
-            List<int[]> batch = order.subList(from, Math.min(order.size(), from + settings.batchSize()));
+            List<int[]> batch =
+                order.subList(from, Math.min(order.size(), from + settings.batchSize()));
             try (NDManager m = trainer.getManager().newSubManager()) {
               NDArray x = images(m, ds, batch, rng, settings.maxShift());
               NDArray y = labels(m, kind, batch);

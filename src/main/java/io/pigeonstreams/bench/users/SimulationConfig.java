@@ -38,7 +38,8 @@ public record SimulationConfig(
               + sequenceLength);
     }
     if (!(interestWeight >= 0.0 && interestWeight <= 1.0) || interestCategories < 1) {
-      throw new IllegalArgumentException("invalid interests: " + interestCategories + ", " + interestWeight);
+      throw new IllegalArgumentException(
+          "invalid interests: " + interestCategories + ", " + interestWeight);
     }
   }
 

@@ -51,7 +51,8 @@ public final class UserSimulator {
       for (int pos = 0; pos < config.sequenceLength(); pos++) {
         // The pair that would be the ground truth, (emoji, preferred style), must come from
         // TRAIN for history-only positions and train users, from the user's split otherwise.
-        Split truthSplit = (split == Split.TRAIN || pos < config.historyLength()) ? Split.TRAIN : split;
+        Split truthSplit =
+            (split == Split.TRAIN || pos < config.historyLength()) ? Split.TRAIN : split;
         int emoji = drawEmoji(rng, config, interests, preferred, truthSplit, seen);
         seen.add(emoji);
         int style = preferred;
@@ -132,7 +133,6 @@ public final class UserSimulator {
     }
     return out;
   }
-
 
   private List<Integer> allEmoji() {
     List<Integer> all = new ArrayList<>(dataset.emojiCount());

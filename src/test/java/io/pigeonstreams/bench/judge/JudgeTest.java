@@ -1,0 +1,71 @@
+package io.pigeonstreams.bench.judge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pigeonstreams.bench.data.Split;
+import io.pigeonstreams.bench.data.StickerDataset;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JudgeTest {
+
+  static StickerDataset ds;
+
+  @BeforeAll
+  static void load() throws Exception {
+    ds = StickerDataset.load(Path.of("data"));
+  }
+
+  @Test
+  void shouldRecognizeTheStyleOfHeldOutImagesNearlyPerfectly() throws Exception {
+    try (Judge judge = Judge.load(Path.of("models/judges"), Judge.STYLE, ds.styleCount())) {
+      double[] acc =
+          JudgeTrainer.accuracy(
+              judge, ds, JudgeTrainer.Kind.STYLE, JudgeTrainer.pairs(ds, Split.TEST));
+      assertThat(acc[0]).isGreaterThan(0.95);
+    }
+  }
+
+  @Test
+  void shouldRecognizeEmojiInAStyleItNeverSawThemIn() throws Exception {
+    try (Judge judge = Judge.load(Path.of("models/judges"), Judge.IDENTITY, ds.emojiCount())) {
+      double[] acc =
+          JudgeTrainer.accuracy(
+              judge, ds, JudgeTrainer.Kind.IDENTITY, JudgeTrainer.pairs(ds, Split.TEST));
+      // chance is 1/1533 top-1 and 5/1533 top-5
+      assertThat(acc[0]).isGreaterThan(0.3);
+      assertThat(acc[1]).isGreaterThan(0.5);
+    }
+  }
+
+  @Test
+  void shouldGiveFeaturesAndLogitsOfTheRightShape() throws Exception {
+    try (Judge judge = Judge.load(Path.of("models/judges"), Judge.STYLE, ds.styleCount())) {
+      Judge.Output out = judge.apply(List.of(ds.image(0, 0), ds.image(1, 1)));
+      assertThat(out.logits()).hasNumberOfRows(2);
+      assertThat(out.logits()[0]).hasSize(5);
+      assertThat(out.features()[1]).hasSize(JudgeNet.FEATURES);
+    }
+  }
+
+  @Test
+  void shouldLearnStylesInOneEpochAndReloadToTheSameAnswers(@TempDir Path dir) throws Exception {
+    // Given one short epoch of training on real TRAIN images
+    JudgeTrainer.Settings settings = new JudgeTrainer.Settings(1, 128, 2e-3f, 3L, 2);
+    JudgeTrainer.Report report =
+        JudgeTrainer.train(ds, JudgeTrainer.Kind.STYLE, settings, dir, false);
+
+    // Then it is far above chance (0.2) on held-out images, and the saved weights reload to the
+    // same accuracy
+    assertThat(report.heldOutAccuracy()).isGreaterThan(0.5);
+    try (Judge reloaded = Judge.load(dir, Judge.STYLE, ds.styleCount())) {
+      double[] acc =
+          JudgeTrainer.accuracy(
+              reloaded, ds, JudgeTrainer.Kind.STYLE, JudgeTrainer.pairs(ds, Split.TEST));
+      assertThat(acc[0]).isEqualTo(report.heldOutAccuracy());
+    }
+  }
+}
