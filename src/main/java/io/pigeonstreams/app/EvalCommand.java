@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -78,11 +79,7 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Output folder.")
   Path out;
 
-  @Option(
-      names = "--data",
-      defaultValue = "data",
-      description = "Dataset folder (default: ${DEFAULT-VALUE}).")
-  Path data;
+  @Mixin DataOption data;
 
   @Option(
       names = "--judges",
@@ -124,7 +121,7 @@ final class EvalCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
 
-    StickerDataset ds = StickerDataset.load(data);
+    StickerDataset ds = data.load();
     Benchmark benchmark = new UserSimulator(ds).simulate(config);
     List<Sample> samples = benchmark.samples(chosenSplit);
     if (limit != null && limit < samples.size()) {

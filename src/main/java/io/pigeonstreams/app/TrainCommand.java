@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -25,11 +26,7 @@ final class TrainCommand {
           "Train the benchmark's style and identity judges on real TRAIN-pair images only and"
               + " write them (and their model card) to --out.")
   static final class Judges implements Callable<Integer> {
-    @Option(
-        names = "--data",
-        defaultValue = "data",
-        description = "Dataset folder (default: ${DEFAULT-VALUE}).")
-    Path data;
+    @Mixin DataOption data;
 
     @Option(
         names = "--out",
@@ -37,7 +34,12 @@ final class TrainCommand {
         description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--epochs-style", description = "Epochs for the style judge (default 6).")
+    @Option(
+        names = "--only",
+        description = "Train just one judge: STYLE or IDENTITY (default: both).")
+    JudgeTrainer.Kind only;
+
+    @Option(names = "--epochs-style", description = "Epochs for the style judge (default 20).")
     Integer epochsStyle;
 
     @Option(
@@ -47,9 +49,12 @@ final class TrainCommand {
 
     @Override
     public Integer call() throws Exception {
-      StickerDataset ds = StickerDataset.load(data);
+      StickerDataset ds = data.load();
       List<JudgeTrainer.Report> reports = new ArrayList<>();
       for (JudgeTrainer.Kind kind : JudgeTrainer.Kind.values()) {
+        if (only != null && only != kind) {
+          continue;
+        }
         JudgeTrainer.Settings s = JudgeTrainer.Settings.defaults(kind);
         Integer epochs = kind == JudgeTrainer.Kind.STYLE ? epochsStyle : epochsIdentity;
         if (epochs != null) {
@@ -64,7 +69,7 @@ final class TrainCommand {
         reports.add(r);
         System.out.println(describe(r, s));
       }
-      Files.writeString(out.resolve("README.md"), modelCard(reports), StandardCharsets.UTF_8);
+      Files.writeString(out.resolve("README.md"), modelCard(out, reports), StandardCharsets.UTF_8);
       return 0;
     }
 
@@ -83,7 +88,38 @@ final class TrainCommand {
           r.millis() / 60000.0);
     }
 
-    private static String modelCard(List<JudgeTrainer.Report> reports) {
+    /** One line per judge in judges.tsv, merged by judge, so one judge can be retrained alone. */
+    private static String modelCard(Path out, List<JudgeTrainer.Report> reports)
+        throws java.io.IOException {
+      Path tsv = out.resolve("judges.tsv");
+      java.util.Map<String, String> lines =
+          new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+      if (Files.isRegularFile(tsv)) {
+        for (String line : Files.readAllLines(tsv, StandardCharsets.UTF_8)) {
+          if (!line.isBlank() && !line.startsWith("judge\t")) {
+            lines.put(line.split("\t")[0], line);
+          }
+        }
+      }
+      for (JudgeTrainer.Report r : reports) {
+        String name = r.kind().name().toLowerCase(Locale.ROOT);
+        lines.put(
+            name,
+            String.format(
+                Locale.ROOT,
+                "%s\t%d\t%d\t%.3f\t%d\t%.3f\t%.3f\t%.1f",
+                name,
+                r.epochs(),
+                r.trainImages(),
+                r.trainAccuracy(),
+                r.heldOutImages(),
+                r.heldOutAccuracy(),
+                r.heldOutTop5(),
+                r.millis() / 60000.0));
+      }
+      StringBuilder tsvText =
+          new StringBuilder(
+              "judge\tepochs\ttrain_images\ttrain_acc\theld_out_images\theld_out_top1\theld_out_top5\tminutes\n");
       StringBuilder sb = new StringBuilder();
       sb.append("# Benchmark judges\n\n")
           .append("Written by `java -jar target/pigeon-streams.jar train judges`. Two small CNNs")
@@ -94,27 +130,30 @@ final class TrainCommand {
           .append(" with random shifts of up to 2 px. They only measure: no generator is trained")
           .append(" or rewarded with them.\n\n")
           .append("Held-out images are the TEST pairs of `data/stickers/heldout.tsv`: emoji in a")
-          .append(" style the judges never saw them in.\n\n")
-          .append("| judge | classes | epochs | train images | train acc | held-out images |")
+          .append(
+              " style the judges never saw them in (chance: 1/5 for style, 1/1533 for identity).")
+          .append("\n\n")
+          .append("| judge | epochs | train images | train acc | held-out images |")
           .append(" held-out top-1 | held-out top-5 | wall time |\n")
-          .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-      for (JudgeTrainer.Report r : reports) {
-        JudgeTrainer.Settings s = JudgeTrainer.Settings.defaults(r.kind());
+          .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (String line : lines.values()) {
+        tsvText.append(line).append('\n');
+        String[] f = line.split("\t");
         sb.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %s | %d | %d | %.3f | %d | %.3f | %.3f | %.1f min |\n",
-                r.kind().name().toLowerCase(Locale.ROOT),
-                r.kind() == JudgeTrainer.Kind.STYLE ? "5 styles" : "one per emoji",
-                s.epochs(),
-                r.trainImages(),
-                r.trainAccuracy(),
-                r.heldOutImages(),
-                r.heldOutAccuracy(),
-                r.heldOutTop5(),
-                r.millis() / 60000.0));
+                "| %s | %s | %s | %s | %s | %s | %s | %s min |\n",
+                f[0],
+                f[1],
+                f[2],
+                f[3],
+                f[4],
+                f[5],
+                f[6],
+                f[7]));
       }
       sb.append("\nMeasured on 2 CPU cores, DJL 0.36.0, PyTorch 2.7.1 (CPU).\n");
+      Files.writeString(tsv, tsvText.toString(), StandardCharsets.UTF_8);
       return sb.toString();
     }
   }

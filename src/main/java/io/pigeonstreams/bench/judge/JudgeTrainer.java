@@ -51,13 +51,14 @@ public final class JudgeTrainer {
   /** Training settings; the defaults are what the committed judges were trained with. */
   public record Settings(int epochs, int batchSize, float learningRate, long seed, int maxShift) {
     public static Settings defaults(Kind kind) {
-      return new Settings(kind == Kind.STYLE ? 6 : 60, 128, 2e-3f, 7L, 2);
+      return new Settings(kind == Kind.STYLE ? 20 : 60, 128, 2e-3f, 7L, 2);
     }
   }
 
   /** Accuracies of a trained judge; top-5 is reported for the identity judge. */
   public record Report(
       Kind kind,
+      int epochs,
       int trainImages,
       int heldOutImages,
       double trainAccuracy,
@@ -129,6 +130,7 @@ public final class JudgeTrainer {
       double[] heldAcc = accuracy(judge, ds, kind, heldOut);
       return new Report(
           kind,
+          settings.epochs(),
           train.size(),
           heldOut.size(),
           trainAcc[0],

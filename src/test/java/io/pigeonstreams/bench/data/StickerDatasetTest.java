@@ -3,6 +3,7 @@ package io.pigeonstreams.bench.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pigeonstreams.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -19,8 +20,8 @@ class StickerDatasetTest {
   static StickerDataset ds;
 
   @BeforeAll
-  static void load() throws IOException {
-    ds = StickerDataset.load(Path.of("data"));
+  static void load() {
+    ds = TestData.dataset();
   }
 
   @Test

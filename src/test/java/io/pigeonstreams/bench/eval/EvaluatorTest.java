@@ -3,13 +3,13 @@ package io.pigeonstreams.bench.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
+import io.pigeonstreams.TestData;
 import io.pigeonstreams.bench.data.Split;
 import io.pigeonstreams.bench.data.StickerDataset;
 import io.pigeonstreams.bench.judge.Judge;
 import io.pigeonstreams.bench.users.Sample;
 import io.pigeonstreams.bench.users.SimulationConfig;
 import io.pigeonstreams.bench.users.UserSimulator;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -27,9 +27,9 @@ class EvaluatorTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    ds = StickerDataset.load(Path.of("data"));
-    style = Judge.load(Path.of("models/judges"), Judge.STYLE, ds.styleCount());
-    identity = Judge.load(Path.of("models/judges"), Judge.IDENTITY, ds.emojiCount());
+    ds = TestData.dataset();
+    style = Judge.load(TestData.JUDGES, Judge.STYLE, ds.styleCount());
+    identity = Judge.load(TestData.JUDGES, Judge.IDENTITY, ds.emojiCount());
     evaluator = new Evaluator(ds, style, identity, false);
     samples =
         new UserSimulator(ds).simulate(SimulationConfig.defaults(42, 0.2)).samples(Split.TEST);

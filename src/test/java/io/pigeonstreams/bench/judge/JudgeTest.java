@@ -2,6 +2,7 @@ package io.pigeonstreams.bench.judge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pigeonstreams.TestData;
 import io.pigeonstreams.bench.data.Split;
 import io.pigeonstreams.bench.data.StickerDataset;
 import java.nio.file.Path;
@@ -15,35 +16,35 @@ class JudgeTest {
   static StickerDataset ds;
 
   @BeforeAll
-  static void load() throws Exception {
-    ds = StickerDataset.load(Path.of("data"));
+  static void load() {
+    ds = TestData.dataset();
+  }
+
+  /** Top-1 and top-5 accuracy of a committed judge on the real images of the TEST pairs. */
+  private static double[] heldOutAccuracy(JudgeTrainer.Kind kind, String name, int classes)
+      throws Exception {
+    try (Judge judge = Judge.load(TestData.JUDGES, name, classes)) {
+      return JudgeTrainer.accuracy(judge, ds, kind, JudgeTrainer.pairs(ds, Split.TEST));
+    }
   }
 
   @Test
   void shouldRecognizeTheStyleOfHeldOutImagesNearlyPerfectly() throws Exception {
-    try (Judge judge = Judge.load(Path.of("models/judges"), Judge.STYLE, ds.styleCount())) {
-      double[] acc =
-          JudgeTrainer.accuracy(
-              judge, ds, JudgeTrainer.Kind.STYLE, JudgeTrainer.pairs(ds, Split.TEST));
-      assertThat(acc[0]).isGreaterThan(0.95);
-    }
+    double[] acc = heldOutAccuracy(JudgeTrainer.Kind.STYLE, Judge.STYLE, ds.styleCount());
+    assertThat(acc[0]).isGreaterThan(0.95);
   }
 
   @Test
   void shouldRecognizeEmojiInAStyleItNeverSawThemIn() throws Exception {
-    try (Judge judge = Judge.load(Path.of("models/judges"), Judge.IDENTITY, ds.emojiCount())) {
-      double[] acc =
-          JudgeTrainer.accuracy(
-              judge, ds, JudgeTrainer.Kind.IDENTITY, JudgeTrainer.pairs(ds, Split.TEST));
-      // chance is 1/1533 top-1 and 5/1533 top-5
-      assertThat(acc[0]).isGreaterThan(0.3);
-      assertThat(acc[1]).isGreaterThan(0.5);
-    }
+    double[] acc = heldOutAccuracy(JudgeTrainer.Kind.IDENTITY, Judge.IDENTITY, ds.emojiCount());
+    // chance is 1/1533 top-1 and 5/1533 top-5
+    assertThat(acc[0]).isGreaterThan(0.3);
+    assertThat(acc[1]).isGreaterThan(0.5);
   }
 
   @Test
   void shouldGiveFeaturesAndLogitsOfTheRightShape() throws Exception {
-    try (Judge judge = Judge.load(Path.of("models/judges"), Judge.STYLE, ds.styleCount())) {
+    try (Judge judge = Judge.load(TestData.JUDGES, Judge.STYLE, ds.styleCount())) {
       Judge.Output out = judge.apply(List.of(ds.image(0, 0), ds.image(1, 1)));
       assertThat(out.logits()).hasNumberOfRows(2);
       assertThat(out.logits()[0]).hasSize(5);

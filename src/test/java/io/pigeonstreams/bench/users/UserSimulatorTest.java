@@ -3,10 +3,9 @@ package io.pigeonstreams.bench.users;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pigeonstreams.TestData;
 import io.pigeonstreams.bench.data.Split;
 import io.pigeonstreams.bench.data.StickerDataset;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,8 +16,8 @@ class UserSimulatorTest {
   static UserSimulator simulator;
 
   @BeforeAll
-  static void load() throws IOException {
-    ds = StickerDataset.load(Path.of("data"));
+  static void load() {
+    ds = TestData.dataset();
     simulator = new UserSimulator(ds);
   }
 

@@ -1,0 +1,201 @@
+package io.pigeonstreams.app;
+
+import io.pigeonstreams.avro.CatalogEntry;
+import io.pigeonstreams.avro.UserHistory;
+import io.pigeonstreams.generate.HistoryMasker;
+import io.pigeonstreams.generate.ImageGenerator;
+import io.pigeonstreams.generate.PreferenceScorer;
+import io.pigeonstreams.generate.VisualTokenizer;
+import io.pigeonstreams.history.HistoryPolicy;
+import io.pigeonstreams.kafka.TopicAdmin;
+import io.pigeonstreams.topology.DeadLetterHandler;
+import io.pigeonstreams.topology.Personalizer;
+import io.pigeonstreams.topology.PigeonTopology;
+import io.pigeonstreams.topology.Topic;
+import io.pigeonstreams.topology.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running engine: creates (or checks) the topics, refuses a setup whose requests and
+ * interactions are not co-partitioned, starts Kafka Streams with exactly-once and dead-letter
+ * handlers, and reports readiness from the Kafka Streams state.
+ */
+public final class PigeonEngine implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PigeonEngine.class);
+  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The model components behind the engine's interfaces. */
+  public record Components(
+      VisualTokenizer tokenizer,
+      HistoryMasker masker,
+      ImageGenerator generator,
+      PreferenceScorer scorer) {}
+
+  private final EngineConfig config;
+  private final Components components;
+  private final Topics topics;
+  private final Topology topology;
+  private final CountDownLatch running = new CountDownLatch(1);
+  private volatile KafkaStreams streams;
+
+  public PigeonEngine(EngineConfig config, Components components) {
+    this.config = config;
+    this.components = components;
+    this.topics = new Topics(config.asMap());
+    this.topology = topology(config, components, topics);
+  }
+
+  /** The topology for a configuration: what {@code topology/topology.txt} describes. */
+  public static Topology topology(EngineConfig config, Components c, Topics topics) {
+    Personalizer personalizer =
+        new Personalizer(
+            new Personalizer.Settings(
+                config.getRatio("pigeon.alpha.h"),
+                config.getRatio("pigeon.alpha.r"),
+                config.getInt("pigeon.candidates.max"),
+                config.getInt("pigeon.request.image.max.bytes"),
+                config.getInt("pigeon.request.image.max.side"),
+                config.get("pigeon.experiment.variant")),
+            c.tokenizer(),
+            c.masker(),
+            c.generator(),
+            c.scorer());
+    return PigeonTopology.build(
+        topics,
+        new HistoryPolicy(config.getInt("pigeon.history.size")),
+        c.tokenizer(),
+        personalizer,
+        config.getInt("pigeon.request.image.max.side"));
+  }
+
+  public Topology topology() {
+    return topology;
+  }
+
+  public Topics topics() {
+    return topics;
+  }
+
+  /** Kafka Streams settings: the configured ones plus the engine's handlers. */
+  public Properties streamsProperties() {
+    Properties p = config.streamsProperties();
+    p.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterHandler.class.getName());
+    p.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+    return p;
+  }
+
+  /** Every topic the engine needs, with its dead-letter topics. */
+  public List<TopicAdmin.TopicSpec> topicSpecs() {
+    int partitions = config.getInt("pigeon.topics.partitions");
+    short replication = (short) config.getInt("pigeon.topics.replication");
+    List<TopicAdmin.TopicSpec> specs = new ArrayList<>();
+    Map<String, String> compacted =
+        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    for (Topic<String, ?> t : topics.all()) {
+      boolean table = t == topics.items || t == topics.catalog;
+      specs.add(
+          new TopicAdmin.TopicSpec(
+              t.name(), partitions, replication, table ? compacted : Map.of()));
+    }
+    for (Topic<String, ?> t : topics.inputs()) {
+      specs.add(new TopicAdmin.TopicSpec(t.deadLetterTopic(), partitions, replication, Map.of()));
+    }
+    return specs;
+  }
+
+  /** Creates or checks topics, then starts processing. Returns once Kafka Streams is started. */
+  public void start() {
+    try (TopicAdmin topicAdmin =
+        TopicAdmin.connect(config.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG))) {
+      if (config.getBoolean("pigeon.topics.create")) {
+        topicAdmin.ensureTopics(topicSpecs());
+      }
+      topicAdmin.requireCopartitioned(topics.requests.name(), topics.interactions.name());
+    }
+    KafkaStreams ks = new KafkaStreams(topology, streamsProperties());
+    ks.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("stream thread died; replacing it", e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    ks.setStateListener(
+        (now, before) -> {
+          LOG.info("Kafka Streams {} -> {}", before, now);
+          if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+            running.countDown();
+          }
+        });
+    streams = ks;
+    ks.start();
+  }
+
+  /** Ready: Kafka Streams is RUNNING (all tasks assigned and restored). */
+  public boolean isReady() {
+    KafkaStreams ks = streams;
+    return ks != null && ks.state() == KafkaStreams.State.RUNNING;
+  }
+
+  public boolean awaitReady(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!isReady()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+    return true;
+  }
+
+  /** The user-history store of this instance (interactive query; users of its partitions). */
+  public ReadOnlyKeyValueStore<String, UserHistory> historyStore() {
+    return streams.store(
+        StoreQueryParameters.fromNameAndType(
+            PigeonTopology.HISTORY_STORE,
+            QueryableStoreTypes.<String, UserHistory>keyValueStore()));
+  }
+
+  /** The catalog as every instance sees it (the global table). */
+  public ReadOnlyKeyValueStore<String, CatalogEntry> catalogStore() {
+    return streams.store(
+        StoreQueryParameters.fromNameAndType(
+            PigeonTopology.CATALOG_STORE,
+            QueryableStoreTypes.<String, CatalogEntry>keyValueStore()));
+  }
+
+  /** Blocks until the engine stops (closed, or failed for good). */
+  public void awaitTermination() throws InterruptedException {
+    running.await();
+  }
+
+  @Override
+  public void close() {
+    KafkaStreams ks = streams;
+    if (ks != null) {
+      if (!ks.close(CLOSE_TIMEOUT)) {
+        LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
+      }
+    }
+    components.generator().close();
+    running.countDown();
+  }
+}

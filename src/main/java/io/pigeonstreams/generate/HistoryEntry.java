@@ -1,0 +1,4 @@
+package io.pigeonstreams.generate;
+
+/** One history item as the generator sees it: catalog id, 3x32x32 image and visual tokens. */
+public record HistoryEntry(String itemId, float[] image, int[] tokens) {}

@@ -1,0 +1,17 @@
+package io.pigeonstreams.generate;
+
+import java.util.List;
+
+/** The production scorer: how personalized and how faithful to the reference an image is. */
+public interface PreferenceScorer {
+
+  /** Scores in [-1, 1]; higher is better. */
+  record Scores(double personalization, double semanticAlignment) {
+    /** What the engine publishes the best candidate by (Pigeon's released code: 0.5 / 0.5). */
+    public double combined() {
+      return 0.5 * personalization + 0.5 * semanticAlignment;
+    }
+  }
+
+  Scores score(float[] image, List<float[]> history, float[] reference);
+}

@@ -1,0 +1,218 @@
+package io.pigeonstreams.serde;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.message.SchemaStore;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Kafka serde of a generated Avro record class, in Avro single-object encoding: {@code 0xC3 0x01},
+ * the 8-byte little-endian fingerprint of the writer's schema, then the binary datum.
+ *
+ * <p>Why single-object encoding: it needs no schema registry, yet every message says which schema
+ * wrote it, so records written with any version kept in {@code schemas/versions} (or the current
+ * one) are resolved into the current class: fields added later take their defaults, enum symbols
+ * added later read as the enum's default ({@code UNKNOWN}).
+ *
+ * <p>{@code null} maps to {@code null} both ways (tombstones). A payload that cannot be decoded
+ * raises a {@link SerializationException} naming the topic and the cause, so that the caller's
+ * deserialization exception handler can dead-letter it.
+ *
+ * <p>Thread-safe: Avro's {@link BinaryMessageEncoder} and {@link BinaryMessageDecoder} are
+ * documented thread-safe (their buffers and binary coders are thread-local) and this class keeps no
+ * other mutable state; one instance may serve every stream thread.
+ *
+ * @param <T> the generated record class
+ */
+public final class AvroSerde<T extends SpecificRecord>
+    implements Serde<T>, Serializer<T>, Deserializer<T> {
+
+  private static final int HEADER_LENGTH = 10;
+
+  private final Class<T> type;
+  private final Schema schema;
+  private final SchemaStore store;
+  private final Map<Long, Schema> extraSchemas = new ConcurrentHashMap<>();
+  private final BinaryMessageEncoder<T> encoder;
+  private final BinaryMessageDecoder<T> decoder;
+
+  /** A serde reading every schema version on the class path ({@link SchemaVersions#store()}). */
+  public AvroSerde(Class<T> type) {
+    this(type, SchemaVersions.store(), List.of());
+  }
+
+  /**
+   * A serde that resolves writers' schemas in {@code store}, and also in {@code extraSchemas} (e.g.
+   * a schema that is not a kept version, such as a test's "future" schema).
+   */
+  public AvroSerde(Class<T> type, SchemaStore store, Collection<Schema> extraSchemas) {
+    this.type = type;
+    this.schema = SpecificData.get().getSchema(type);
+    this.store = store;
+    SpecificData model = SpecificData.getForClass(type);
+    this.encoder = new BinaryMessageEncoder<>(model, schema);
+    this.decoder = new BinaryMessageDecoder<>(model, schema, store);
+    for (Schema extra : extraSchemas) {
+      this.extraSchemas.put(SchemaNormalization.parsingFingerprint64(extra), extra);
+      decoder.addSchema(extra);
+    }
+  }
+
+  /** The record class this serde reads and writes. */
+  public Class<T> type() {
+    return type;
+  }
+
+  /** The current (reader's and writer's) schema of {@link #type()}. */
+  public Schema schema() {
+    return schema;
+  }
+
+  @Override
+  public byte[] serialize(String topic, T data) {
+    if (data == null) {
+      return null;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try {
+      encoder.encode(data, out);
+    } catch (IOException | RuntimeException e) {
+      throw new SerializationException(
+          String.format(
+              "cannot encode %s for topic %s: %s", type.getSimpleName(), topic, describe(e)),
+          e);
+    }
+    return out.toByteArray();
+  }
+
+  @Override
+  public T deserialize(String topic, byte[] data) {
+    if (data == null) {
+      return null;
+    }
+    try {
+      return decoder.decode(data);
+    } catch (BadHeaderException e) {
+      throw failure(
+          topic,
+          String.format(
+              "not an Avro single-object encoded record (%d bytes starting %s; expected 0xC3 0x01"
+                  + " then an 8-byte schema fingerprint): %s",
+              data.length, head(data), e.getMessage()),
+          e);
+    } catch (MissingSchemaException e) {
+      throw failure(
+          topic,
+          String.format(
+              "unknown schema fingerprint %s; is the writer's schema version missing from"
+                  + " schemas/versions?",
+              hex(fingerprint(data))),
+          e);
+    } catch (IOException | RuntimeException e) {
+      throw failure(topic, describeBadDatum(data, e), e);
+    }
+  }
+
+  @Override
+  public Serializer<T> serializer() {
+    return this;
+  }
+
+  @Override
+  public Deserializer<T> deserializer() {
+    return this;
+  }
+
+  @Override
+  public void configure(Map<String, ?> configs, boolean isKey) {
+    // nothing to configure: the format is chosen by SerdeFactory
+  }
+
+  @Override
+  public void close() {
+    // no resources
+  }
+
+  @Override
+  public String toString() {
+    return "AvroSerde[" + type.getName() + ", single-object]";
+  }
+
+  private SerializationException failure(String topic, String reason, Exception cause) {
+    return new SerializationException(
+        String.format("cannot decode %s from topic %s: %s", type.getSimpleName(), topic, reason),
+        cause);
+  }
+
+  private String describeBadDatum(byte[] data, Exception e) {
+    if (data.length < HEADER_LENGTH) {
+      return String.format("malformed payload of %d bytes: %s", data.length, describe(e));
+    }
+    long fingerprint = fingerprint(data);
+    Schema writer = extraSchemas.get(fingerprint);
+    if (writer == null) {
+      writer = store.findByFingerprint(fingerprint);
+    }
+    if (writer != null && !isVersionOfReader(writer)) {
+      return String.format(
+          "the record was written as %s (schema fingerprint %s), not as a version of %s; wrong"
+              + " serde for this topic? (%s)",
+          writer.getFullName(), hex(fingerprint), schema.getFullName(), describe(e));
+    }
+    return String.format(
+        "malformed or truncated payload of %d bytes (schema fingerprint %s): %s",
+        data.length, hex(fingerprint), describe(e));
+  }
+
+  private boolean isVersionOfReader(Schema writer) {
+    return switch (writer.getType()) {
+      case RECORD, ENUM, FIXED ->
+          writer.getFullName().equals(schema.getFullName())
+              || schema.getAliases().contains(writer.getFullName());
+      default -> false;
+    };
+  }
+
+  private static long fingerprint(byte[] data) {
+    return ByteBuffer.wrap(data, 2, HEADER_LENGTH - 2).order(ByteOrder.LITTLE_ENDIAN).getLong();
+  }
+
+  private static String hex(long fingerprint) {
+    return String.format("0x%016x", fingerprint);
+  }
+
+  private static String head(byte[] data) {
+    StringBuilder head = new StringBuilder();
+    for (int i = 0; i < Math.min(data.length, 4); i++) {
+      head.append(i == 0 ? "" : " ").append(String.format("0x%02X", data[i]));
+    }
+    return data.length == 0 ? "(empty)" : head.toString();
+  }
+
+  // the innermost message usually says what is wrong (e.g. EOFException for truncated bytes)
+  private static String describe(Throwable e) {
+    StringBuilder text = new StringBuilder(e.toString());
+    Throwable cause = e.getCause();
+    for (int depth = 0; cause != null && depth < 5; depth++, cause = cause.getCause()) {
+      text.append("; caused by ").append(cause);
+    }
+    return text.toString();
+  }
+}

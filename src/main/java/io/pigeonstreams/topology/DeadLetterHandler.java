@@ -1,0 +1,83 @@
+package io.pigeonstreams.topology;
+
+import io.pigeonstreams.avro.DeadLetter;
+import io.pigeonstreams.serde.SerdeFactory;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a record the engine cannot decode or process to {@code <source topic>-dlq}, as a {@link
+ * DeadLetter} holding the original bytes, where they came from and why, and lets the engine carry
+ * on (KIP-1033 / KIP-1034 handlers). The record is written in the same transaction as the task's
+ * other output.
+ */
+public final class DeadLetterHandler
+    implements DeserializationExceptionHandler, ProcessingExceptionHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
+
+  private Serde<DeadLetter> serde;
+
+  @Override
+  public void configure(Map<String, ?> configs) {
+    serde = SerdeFactory.forClass(DeadLetter.class, configs);
+  }
+
+  @Override
+  public DeserializationExceptionHandler.Response handleError(
+      ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    return DeserializationExceptionHandler.Response.resume(
+        List.of(deadLetter(context, record.key(), record.value(), "cannot decode", exception)));
+  }
+
+  @Override
+  public ProcessingExceptionHandler.Response handleError(
+      ErrorHandlerContext context,
+      org.apache.kafka.streams.processor.api.Record<?, ?> record,
+      Exception exception) {
+    return ProcessingExceptionHandler.Response.resume(
+        List.of(
+            deadLetter(
+                context,
+                context.sourceRawKey(),
+                context.sourceRawValue(),
+                "cannot process",
+                exception)));
+  }
+
+  private ProducerRecord<byte[], byte[]> deadLetter(
+      ErrorHandlerContext context, byte[] key, byte[] value, String what, Exception exception) {
+    String reason = what + ": " + exception.getMessage();
+    LOG.warn(
+        "{} {}-{}@{} goes to {}: {}",
+        what,
+        context.topic(),
+        context.partition(),
+        context.offset(),
+        Topic.deadLetterTopic(context.topic()),
+        reason);
+    DeadLetter letter =
+        DeadLetter.newBuilder()
+            .setSourceTopic(context.topic())
+            .setPartition(context.partition())
+            .setOffset(context.offset())
+            .setKey(key == null ? null : ByteBuffer.wrap(key))
+            .setValue(value == null ? null : ByteBuffer.wrap(value))
+            .setReason(reason)
+            .setExceptionClass(exception.getClass().getName())
+            .setTimestamp(Instant.ofEpochMilli(context.timestamp()))
+            .build();
+    String topic = Topic.deadLetterTopic(context.topic());
+    return new ProducerRecord<>(topic, null, key, serde.serializer().serialize(topic, letter));
+  }
+}

@@ -1,0 +1,39 @@
+package io.pigeonstreams.topology;
+
+import io.pigeonstreams.avro.Interaction;
+import io.pigeonstreams.avro.UserHistory;
+import io.pigeonstreams.history.HistoryPolicy;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** interactions → user-history: applies the {@link HistoryPolicy} to each user's stored history. */
+final class HistoryProcessor implements Processor<String, Interaction, Void, Void> {
+
+  private final HistoryPolicy policy;
+  private KeyValueStore<String, UserHistory> store;
+
+  HistoryProcessor(HistoryPolicy policy) {
+    this.policy = policy;
+  }
+
+  @Override
+  public void init(ProcessorContext<Void, Void> context) {
+    store = context.getStateStore(PigeonTopology.HISTORY_STORE);
+  }
+
+  @Override
+  public void process(Record<String, Interaction> record) {
+    Interaction event = record.value();
+    if (event == null) {
+      return;
+    }
+    String userId = record.key() != null ? record.key() : event.getUserId();
+    if (userId == null || userId.isBlank() || event.getItemId() == null) {
+      // goes to interactions-dlq through the processing exception handler, with this reason
+      throw new IllegalArgumentException("interaction without user id or item id");
+    }
+    store.put(userId, policy.apply(store.get(userId), event));
+  }
+}

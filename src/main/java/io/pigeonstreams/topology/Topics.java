@@ -1,0 +1,61 @@
+package io.pigeonstreams.topology;
+
+import io.pigeonstreams.avro.CatalogEntry;
+import io.pigeonstreams.avro.DeadLetter;
+import io.pigeonstreams.avro.GeneratedImage;
+import io.pigeonstreams.avro.GenerationRequest;
+import io.pigeonstreams.avro.Interaction;
+import io.pigeonstreams.avro.Item;
+import io.pigeonstreams.avro.PreferencePair;
+import io.pigeonstreams.avro.UserHistory;
+import io.pigeonstreams.serde.SerdeFactory;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** The engine's topics, each with its serdes (chosen once, by {@code serde.format}). */
+public final class Topics {
+
+  public static final String ITEMS_NAME = "items";
+  public static final String CATALOG_NAME = "catalog";
+  public static final String INTERACTIONS_NAME = "interactions";
+  public static final String REQUESTS_NAME = "generation-requests";
+  public static final String GENERATED_NAME = "generated-images";
+  public static final String PAIRS_NAME = "preference-pairs";
+
+  public final Topic<String, Item> items;
+  public final Topic<String, CatalogEntry> catalog;
+  public final Topic<String, Interaction> interactions;
+  public final Topic<String, GenerationRequest> requests;
+  public final Topic<String, GeneratedImage> generated;
+  public final Topic<String, PreferencePair> pairs;
+  public final Serde<UserHistory> historySerde;
+  public final Serde<DeadLetter> deadLetterSerde;
+
+  public Topics(Map<String, ?> config) {
+    Serde<String> key = Serdes.String();
+    items = new Topic<>(ITEMS_NAME, key, serde(Item.class, config));
+    catalog = new Topic<>(CATALOG_NAME, key, serde(CatalogEntry.class, config));
+    interactions = new Topic<>(INTERACTIONS_NAME, key, serde(Interaction.class, config));
+    requests = new Topic<>(REQUESTS_NAME, key, serde(GenerationRequest.class, config));
+    generated = new Topic<>(GENERATED_NAME, key, serde(GeneratedImage.class, config));
+    pairs = new Topic<>(PAIRS_NAME, key, serde(PreferencePair.class, config));
+    historySerde = serde(UserHistory.class, config);
+    deadLetterSerde = serde(DeadLetter.class, config);
+  }
+
+  private static <T extends SpecificRecord> Serde<T> serde(Class<T> type, Map<String, ?> config) {
+    return SerdeFactory.forClass(type, config);
+  }
+
+  /** Topics the engine reads from outside (each has a dead-letter topic). */
+  public List<Topic<String, ?>> inputs() {
+    return List.of(items, catalog, interactions, requests);
+  }
+
+  public List<Topic<String, ?>> all() {
+    return List.of(items, catalog, interactions, requests, generated, pairs);
+  }
+}

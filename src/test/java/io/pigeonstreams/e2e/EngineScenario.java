@@ -1,0 +1,222 @@
+package io.pigeonstreams.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pigeonstreams.TestData;
+import io.pigeonstreams.app.EngineConfig;
+import io.pigeonstreams.app.PigeonEngine;
+import io.pigeonstreams.avro.Action;
+import io.pigeonstreams.avro.DeadLetter;
+import io.pigeonstreams.avro.GeneratedImage;
+import io.pigeonstreams.avro.GenerationRequest;
+import io.pigeonstreams.avro.Interaction;
+import io.pigeonstreams.avro.Item;
+import io.pigeonstreams.avro.Status;
+import io.pigeonstreams.bench.data.StickerDataset;
+import io.pigeonstreams.generate.StickerImage;
+import io.pigeonstreams.generate.retrieval.NearestHistoryGenerator;
+import io.pigeonstreams.generate.retrieval.PaletteOutlierMasker;
+import io.pigeonstreams.generate.retrieval.PaletteStructureScorer;
+import io.pigeonstreams.generate.retrieval.PaletteTokenizer;
+import io.pigeonstreams.topology.Topic;
+import io.pigeonstreams.topology.Topics;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine end to end on a real broker: catalog, interactions and requests in; exactly one
+ * committed answer per request (read_committed) and reasoned dead letters out. Runs on the
+ * in-process KRaft broker and, where Docker runs, on a container.
+ */
+abstract class EngineScenario {
+
+  protected abstract String bootstrapServers();
+
+  private static final String REFERENCE = "openmoji/ref";
+
+  @Test
+  void shouldAnswerEveryRequestExactlyOnceAndDeadLetterWhatItCannotRead() throws Exception {
+    Path state = Files.createTempDirectory("pigeon-e2e-state");
+    EngineConfig config =
+        EngineConfig.of(
+            Map.of(
+                "bootstrap.servers",
+                bootstrapServers(),
+                "application.id",
+                "pigeon-e2e-" + UUID.randomUUID(),
+                "state.dir",
+                state.toString(),
+                "pigeon.topics.partitions",
+                "2"));
+    PigeonEngine.Components components =
+        new PigeonEngine.Components(
+            new PaletteTokenizer(),
+            new PaletteOutlierMasker(),
+            new NearestHistoryGenerator(),
+            new PaletteStructureScorer());
+    try (PigeonEngine engine = new PigeonEngine(config, components)) {
+      // Given a running engine
+      engine.start();
+      assertThat(engine.awaitReady(Duration.ofSeconds(60))).isTrue();
+      Topics topics = engine.topics();
+
+      try (KafkaProducer<String, byte[]> producer = producer()) {
+        // And a catalog of real emoji, and a user who liked five of them
+        StickerDataset ds = TestData.dataset();
+        for (int e = 0; e < 5; e++) {
+          send(producer, topics.items, "google/" + e, item("google/" + e, ds.image(e, 0)));
+        }
+        send(producer, topics.items, REFERENCE, item(REFERENCE, ds.image(5, 2)));
+        producer.flush();
+        await(
+            () ->
+                engine.catalogStore().get(REFERENCE) != null
+                    && engine.catalogStore().get("google/4") != null,
+            "catalog loaded");
+        for (int e = 0; e < 5; e++) {
+          send(producer, topics.interactions, "u1", interaction("u1", "google/" + e, e));
+        }
+        producer.flush();
+        await(
+            () -> {
+              var h = engine.historyStore().get("u1");
+              return h != null && h.getPositives().size() == 5;
+            },
+            "history built");
+
+        // When requests arrive (a normal one, a cold start, an invalid one) among garbage
+        send(producer, topics.requests, "u1", request("r-ok", "u1").build());
+        send(producer, topics.requests, "u2", request("r-cold", "u2").build());
+        send(producer, topics.requests, "u1", request("r-bad", "u1").setAlphaH(1.5).build());
+        producer.send(new ProducerRecord<>(topics.interactions.name(), "u1", new byte[] {1, 2, 3}));
+        producer.send(new ProducerRecord<>(topics.requests.name(), "u1", new byte[] {4, 5, 6}));
+        producer.flush();
+      }
+
+      // Then each request has exactly one committed answer, with the right status
+      List<GeneratedImage> answers =
+          consume(topics.generated.name(), topics.generated.valueSerde().deserializer(), 3);
+      Map<String, GeneratedImage> byRequest = new HashMap<>();
+      answers.forEach(a -> assertThat(byRequest.put(a.getRequestId(), a)).isNull());
+      assertThat(byRequest.keySet()).containsExactlyInAnyOrder("r-ok", "r-cold", "r-bad");
+      assertThat(byRequest.get("r-ok").getStatus()).isEqualTo(Status.OK);
+      assertThat(byRequest.get("r-ok").getHistoryItemIds()).hasSize(5);
+      assertThat(byRequest.get("r-cold").getStatus()).isEqualTo(Status.COLD_START);
+      assertThat(byRequest.get("r-bad").getStatus()).isEqualTo(Status.REJECTED);
+      assertThat(byRequest.get("r-bad").getReason()).contains("alpha_h must be in [0, 1]");
+
+      // And the garbage is in the dead-letter topics with its reason and bytes
+      for (String source : List.of(topics.interactions.name(), topics.requests.name())) {
+        List<DeadLetter> letters =
+            consume(Topic.deadLetterTopic(source), topics.deadLetterSerde.deserializer(), 1);
+        assertThat(letters).hasSize(1);
+        assertThat(letters.get(0).getSourceTopic()).isEqualTo(source);
+        assertThat(letters.get(0).getReason()).startsWith("cannot decode");
+        assertThat(letters.get(0).getValue().remaining()).isEqualTo(3);
+      }
+    }
+  }
+
+  private KafkaProducer<String, byte[]> producer() {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  private static <V> void send(
+      KafkaProducer<String, byte[]> producer, Topic<String, V> topic, String key, V value) {
+    producer.send(
+        new ProducerRecord<>(
+            topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), value)));
+  }
+
+  /** Reads a topic with read_committed until {@code expected} records, then 2 s more for extras. */
+  private <V> List<V> consume(String topic, Deserializer<V> deserializer, int expected) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-reader-" + UUID.randomUUID());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<V> out = new ArrayList<>();
+    try (KafkaConsumer<String, V> consumer =
+        new KafkaConsumer<>(p, new StringDeserializer(), deserializer)) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.currentTimeMillis() + 60_000;
+      long quietUntil = Long.MAX_VALUE;
+      while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
+        for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(200))) {
+          out.add(r.value());
+        }
+        if (out.size() >= expected && quietUntil == Long.MAX_VALUE) {
+          quietUntil = System.currentTimeMillis() + 2_000;
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (true) {
+      try {
+        if (condition.getAsBoolean()) {
+          return;
+        }
+      } catch (RuntimeException notYet) {
+        // stores are not queryable during a rebalance
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static Item item(String id, float[] image) {
+    return Item.newBuilder()
+        .setItemId(id)
+        .setImage(ByteBuffer.wrap(StickerImage.toPng(image)))
+        .setCaption(id)
+        .setStyle(id.substring(0, id.indexOf('/')))
+        .build();
+  }
+
+  private static Interaction interaction(String user, String item, long ts) {
+    return Interaction.newBuilder()
+        .setUserId(user)
+        .setItemId(item)
+        .setAction(Action.LIKE)
+        .setTimestamp(Instant.ofEpochMilli(ts))
+        .build();
+  }
+
+  private static GenerationRequest.Builder request(String id, String user) {
+    return GenerationRequest.newBuilder()
+        .setRequestId(id)
+        .setUserId(user)
+        .setReferenceItemId(REFERENCE)
+        .setTimestamp(Instant.now());
+  }
+}

@@ -1,0 +1,106 @@
+package io.pigeonstreams.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pigeonstreams.avro.DeadLetter;
+import io.pigeonstreams.serde.SerdeFactory;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.Record;
+import org.junit.jupiter.api.Test;
+
+class DeadLetterHandlerTest {
+
+  private static final byte[] KEY = "u1".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] VALUE = {0, 1, 2, 3};
+
+  /** An error context as Kafka Streams hands it to the handler. */
+  private record Context(String topic, int partition, long offset) implements ErrorHandlerContext {
+    @Override
+    public Headers headers() {
+      return new RecordHeaders();
+    }
+
+    @Override
+    public String processorNodeId() {
+      return "node";
+    }
+
+    @Override
+    public TaskId taskId() {
+      return new TaskId(0, partition);
+    }
+
+    @Override
+    public long timestamp() {
+      return 1234L;
+    }
+
+    @Override
+    public byte[] sourceRawKey() {
+      return KEY;
+    }
+
+    @Override
+    public byte[] sourceRawValue() {
+      return VALUE;
+    }
+  }
+
+  private final DeadLetterHandler handler = new DeadLetterHandler();
+
+  private DeadLetter decode(ProducerRecord<byte[], byte[]> record) {
+    return SerdeFactory.forClass(DeadLetter.class, Map.of())
+        .deserializer()
+        .deserialize(record.topic(), record.value());
+  }
+
+  @Test
+  void shouldSendAnUndecodableRecordToItsTopicsDeadLetterTopicAndResume() {
+    handler.configure(Map.of());
+    ConsumerRecord<byte[], byte[]> record =
+        new ConsumerRecord<>("interactions", 2, 41L, KEY, VALUE);
+
+    DeserializationExceptionHandler.Response response =
+        handler.handleError(
+            new Context("interactions", 2, 41L), record, new IllegalArgumentException("bad magic"));
+
+    assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
+    ProducerRecord<byte[], byte[]> out = response.deadLetterQueueRecords().get(0);
+    assertThat(out.topic()).isEqualTo("interactions-dlq");
+    assertThat(out.key()).isEqualTo(KEY);
+    DeadLetter letter = decode(out);
+    assertThat(letter.getSourceTopic()).isEqualTo("interactions");
+    assertThat(letter.getPartition()).isEqualTo(2);
+    assertThat(letter.getOffset()).isEqualTo(41L);
+    assertThat(letter.getValue()).isEqualTo(ByteBuffer.wrap(VALUE));
+    assertThat(letter.getReason()).isEqualTo("cannot decode: bad magic");
+    assertThat(letter.getExceptionClass()).isEqualTo(IllegalArgumentException.class.getName());
+  }
+
+  @Test
+  void shouldSendARecordThatFailedProcessingWithItsRawBytes() {
+    handler.configure(Map.of());
+    ProcessingExceptionHandler.Response response =
+        handler.handleError(
+            new Context("items", 0, 7L),
+            new Record<>("broken", "decoded", 1234L),
+            new IllegalStateException("item broken: not a decodable image"));
+
+    assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
+    DeadLetter letter = decode(response.deadLetterQueueRecords().get(0));
+    assertThat(response.deadLetterQueueRecords().get(0).topic()).isEqualTo("items-dlq");
+    assertThat(letter.getReason()).isEqualTo("cannot process: item broken: not a decodable image");
+    assertThat(letter.getKey()).isEqualTo(ByteBuffer.wrap(KEY));
+    assertThat(letter.getValue()).isEqualTo(ByteBuffer.wrap(VALUE));
+  }
+}

@@ -1,0 +1,73 @@
+package io.pigeonstreams.topology;
+
+import io.pigeonstreams.TestData;
+import io.pigeonstreams.app.EngineConfig;
+import io.pigeonstreams.app.PigeonEngine;
+import io.pigeonstreams.avro.Action;
+import io.pigeonstreams.avro.GenerationRequest;
+import io.pigeonstreams.avro.Interaction;
+import io.pigeonstreams.avro.Item;
+import io.pigeonstreams.bench.data.StickerDataset;
+import io.pigeonstreams.generate.StickerImage;
+import io.pigeonstreams.generate.retrieval.NearestHistoryGenerator;
+import io.pigeonstreams.generate.retrieval.PaletteOutlierMasker;
+import io.pigeonstreams.generate.retrieval.PaletteStructureScorer;
+import io.pigeonstreams.generate.retrieval.PaletteTokenizer;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Map;
+
+/** Real catalog items (emoji from the committed dataset) and requests for topology tests. */
+final class Fixtures {
+
+  private Fixtures() {}
+
+  static String itemId(int emoji, int style) {
+    return StickerDataset.STYLES.get(style) + "/" + TestData.dataset().emoji().get(emoji).id();
+  }
+
+  static Item item(int emoji, int style) {
+    StickerDataset ds = TestData.dataset();
+    return Item.newBuilder()
+        .setItemId(itemId(emoji, style))
+        .setImage(ByteBuffer.wrap(StickerImage.toPng(ds.image(emoji, style))))
+        .setCaption(ds.emoji().get(emoji).name())
+        .setCategory(ds.emoji().get(emoji).category())
+        .setStyle(StickerDataset.STYLES.get(style))
+        .setCreatedAt(Instant.ofEpochMilli(0))
+        .build();
+  }
+
+  static Interaction interaction(String user, String itemId, Action action, long ts) {
+    return Interaction.newBuilder()
+        .setUserId(user)
+        .setItemId(itemId)
+        .setAction(action)
+        .setTimestamp(Instant.ofEpochMilli(ts))
+        .build();
+  }
+
+  static GenerationRequest.Builder request(String requestId, String user, String referenceItemId) {
+    return GenerationRequest.newBuilder()
+        .setRequestId(requestId)
+        .setUserId(user)
+        .setReferenceItemId(referenceItemId)
+        .setTimestamp(Instant.ofEpochMilli(1_000));
+  }
+
+  static PigeonEngine.Components components() {
+    return new PigeonEngine.Components(
+        new PaletteTokenizer(),
+        new PaletteOutlierMasker(),
+        new NearestHistoryGenerator(),
+        new PaletteStructureScorer());
+  }
+
+  static EngineConfig config() {
+    return EngineConfig.of(
+        Map.of(
+            "application.id", "pigeon-test",
+            "bootstrap.servers", "localhost:9",
+            "state.dir", System.getProperty("java.io.tmpdir") + "/pigeon-ttd"));
+  }
+}

@@ -1,0 +1,213 @@
+package io.pigeonstreams.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pigeonstreams.avro.Action;
+import io.pigeonstreams.avro.CatalogEntry;
+import io.pigeonstreams.avro.GeneratedImage;
+import io.pigeonstreams.avro.GenerationRequest;
+import io.pigeonstreams.avro.Status;
+import io.pigeonstreams.avro.UserHistory;
+import io.pigeonstreams.generate.ImageGenerator;
+import io.pigeonstreams.generate.StickerImage;
+import io.pigeonstreams.generate.retrieval.NearestHistoryGenerator;
+import io.pigeonstreams.generate.retrieval.PaletteOutlierMasker;
+import io.pigeonstreams.generate.retrieval.PaletteStructureScorer;
+import io.pigeonstreams.generate.retrieval.PaletteTokenizer;
+import io.pigeonstreams.history.HistoryPolicy;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The request path without Kafka: join, mask, generate, score, publish, and every rejection. */
+class PersonalizerTest {
+
+  private final Map<String, CatalogEntry> catalog = new HashMap<>();
+  private UserHistory history;
+
+  private static Personalizer personalizer(ImageGenerator generator) {
+    return new Personalizer(
+        new Personalizer.Settings(0.2, 0.0, 11, 4096, 256, "control"),
+        new PaletteTokenizer(),
+        new PaletteOutlierMasker(),
+        generator,
+        new PaletteStructureScorer());
+  }
+
+  private final Personalizer personalizer = personalizer(new NearestHistoryGenerator());
+
+  @BeforeEach
+  void givenACatalogAndAUserWhoLikesOneStyle() throws Exception {
+    // emoji 0..5 in style 0 (google); emoji 6 in style 2 (openmoji) is the reference
+    for (int e = 0; e < 6; e++) {
+      catalog.put(
+          Fixtures.itemId(e, 0),
+          Personalizer.catalogEntry(Fixtures.item(e, 0), new PaletteTokenizer(), 256));
+    }
+    catalog.put(
+        Fixtures.itemId(6, 2),
+        Personalizer.catalogEntry(Fixtures.item(6, 2), new PaletteTokenizer(), 256));
+    HistoryPolicy policy = new HistoryPolicy(5);
+    for (int e = 0; e < 5; e++) {
+      history =
+          policy.apply(history, Fixtures.interaction("u1", Fixtures.itemId(e, 0), Action.LIKE, e));
+    }
+  }
+
+  private Personalizer.Outcome handle(GenerationRequest request) {
+    return personalizer.handle(request, history, catalog::get, 5_000);
+  }
+
+  private GeneratedImage answer(GenerationRequest.Builder request) {
+    return handle(request.build()).image();
+  }
+
+  @Test
+  void shouldGenerateFromTheMaskedHistoryWithScores() throws Exception {
+    GeneratedImage out = answer(Fixtures.request("r1", "u1", Fixtures.itemId(6, 2)).setAlphaH(0.4));
+    assertThat(out.getStatus()).isEqualTo(Status.OK);
+    assertThat(out.getReason()).isNull();
+    assertThat(out.getHistoryItemIds()).hasSize(5);
+    // ceil((1 - 0.4) * 5) = 3 kept, so 2 masked
+    assertThat(out.getMaskedHistoryItemIds()).hasSize(2);
+    assertThat(out.getAlphaH()).isEqualTo(0.4);
+    assertThat(out.getScores()).isNotNull();
+    assertThat(out.getLatencyMs()).isEqualTo(4_000);
+    assertThat(out.getExperimentVariant()).isEqualTo("control");
+    float[] image = StickerImage.fromPng(Personalizer.bytes(out.getImage()), 64);
+    assertThat(image).hasSize(StickerImage.PIXELS);
+  }
+
+  @Test
+  void shouldUseTheConfiguredAlphaHWhenTheRequestLeavesItOpen() {
+    GeneratedImage out = answer(Fixtures.request("r1", "u1", Fixtures.itemId(6, 2)));
+    assertThat(out.getAlphaH()).isEqualTo(0.2);
+    assertThat(out.getMaskedHistoryItemIds()).hasSize(1); // ceil(0.8 * 5) = 4 kept
+  }
+
+  @Test
+  void shouldAnswerAColdStartFromTheReferenceAlone() throws Exception {
+    history = null;
+    GeneratedImage out = answer(Fixtures.request("r1", "new-user", Fixtures.itemId(6, 2)));
+    assertThat(out.getStatus()).isEqualTo(Status.COLD_START);
+    assertThat(out.getHistoryItemIds()).isEmpty();
+    float[] image = StickerImage.fromPng(Personalizer.bytes(out.getImage()), 64);
+    float[] reference =
+        StickerImage.fromRaw(Personalizer.bytes(catalog.get(Fixtures.itemId(6, 2)).getRaster()));
+    assertThat(image).containsExactly(reference, org.assertj.core.data.Offset.offset(1e-6f));
+  }
+
+  @Test
+  void shouldPublishTheBestOfSeveralCandidatesAndAPreferencePair() {
+    Personalizer.Outcome outcome =
+        handle(Fixtures.request("r1", "u1", Fixtures.itemId(6, 2)).setCandidates(11).build());
+    assertThat(outcome.image().getStatus()).isEqualTo(Status.OK);
+    assertThat(outcome.pair()).isNotNull();
+    assertThat(
+            outcome.pair().getChosenScores().getPersonalization() * 0.5
+                + outcome.pair().getChosenScores().getSemanticAlignment() * 0.5)
+        .isGreaterThan(
+            outcome.pair().getRejectedScores().getPersonalization() * 0.5
+                + outcome.pair().getRejectedScores().getSemanticAlignment() * 0.5);
+    assertThat(outcome.pair().getChosenAlphaR()).isEqualTo(outcome.image().getAlphaR());
+    assertThat(outcome.pair().getHistoryItemIds()).hasSize(5);
+    assertThat(outcome.pair().getChosenTokens()).isNotEmpty();
+  }
+
+  @Test
+  void shouldSpreadElevenCandidatesOverTheAlphaRGrid() {
+    assertThat(Personalizer.alphaGrid(11, 0.3))
+        .containsExactly(0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0);
+    assertThat(Personalizer.alphaGrid(1, 0.3)).containsExactly(0.3);
+  }
+
+  private void assertRejected(GenerationRequest.Builder request, String reason) {
+    Personalizer.Outcome outcome = handle(request.build());
+    assertThat(outcome.image().getStatus()).isEqualTo(Status.REJECTED);
+    assertThat(outcome.image().getReason()).contains(reason);
+    assertThat(outcome.image().getImage()).isNull();
+    assertThat(outcome.pair()).isNull();
+  }
+
+  @Test
+  void shouldRejectAnUnknownReferenceItem() {
+    assertRejected(
+        Fixtures.request("r1", "u1", "no-such-item"), "unknown reference item 'no-such-item'");
+  }
+
+  @Test
+  void shouldRejectRatiosOutsideTheUnitIntervalOrNaN() {
+    String ref = Fixtures.itemId(6, 2);
+    assertRejected(
+        Fixtures.request("r1", "u1", ref).setAlphaH(1.5), "alpha_h must be in [0, 1], got 1.5");
+    assertRejected(Fixtures.request("r1", "u1", ref).setAlphaH(-0.1), "alpha_h must be in [0, 1]");
+    assertRejected(
+        Fixtures.request("r1", "u1", ref).setAlphaR(Double.NaN),
+        "alpha_r must be in [0, 1], got NaN");
+  }
+
+  @Test
+  void shouldRejectAMissingUserId() {
+    assertRejected(Fixtures.request("r1", "", Fixtures.itemId(6, 2)), "missing user id");
+    assertRejected(Fixtures.request("r1", "  ", Fixtures.itemId(6, 2)), "missing user id");
+  }
+
+  @Test
+  void shouldRejectACorruptOrOversizedInlineImage() {
+    GenerationRequest.Builder corrupt =
+        Fixtures.request("r1", "u1", null).setReferenceImage(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    assertRejected(corrupt, "reference image is corrupt");
+    GenerationRequest.Builder oversized =
+        Fixtures.request("r1", "u1", null).setReferenceImage(ByteBuffer.wrap(new byte[10_000]));
+    assertRejected(oversized, "over the 4096 byte limit");
+    assertRejected(Fixtures.request("r1", "u1", null), "no reference");
+  }
+
+  @Test
+  void shouldAcceptAValidInlineImage() {
+    byte[] png =
+        StickerImage.toPng(
+            StickerImage.fromRaw(
+                Personalizer.bytes(catalog.get(Fixtures.itemId(6, 2)).getRaster())));
+    GeneratedImage out =
+        answer(Fixtures.request("r1", "u1", null).setReferenceImage(ByteBuffer.wrap(png)));
+    assertThat(out.getStatus()).isEqualTo(Status.OK);
+  }
+
+  @Test
+  void shouldRejectACandidateCountOutsideTheLimit() {
+    assertRejected(
+        Fixtures.request("r1", "u1", Fixtures.itemId(6, 2)).setCandidates(0),
+        "candidates must be in [1, 11], got 0");
+    assertRejected(Fixtures.request("r1", "u1", Fixtures.itemId(6, 2)).setCandidates(12), "got 12");
+  }
+
+  @Test
+  void shouldAnswerEvenWhenTheGeneratorFails() {
+    ImageGenerator broken =
+        new ImageGenerator() {
+          @Override
+          public String modelVersion() {
+            return "broken";
+          }
+
+          @Override
+          public List<io.pigeonstreams.generate.Candidate> generate(
+              io.pigeonstreams.generate.GenerationContext context) {
+            throw new IllegalStateException("out of memory");
+          }
+        };
+    Personalizer.Outcome outcome =
+        personalizer(broken)
+            .handle(
+                Fixtures.request("r1", "u1", Fixtures.itemId(6, 2)).build(),
+                history,
+                catalog::get,
+                5_000);
+    assertThat(outcome.image().getStatus()).isEqualTo(Status.REJECTED);
+    assertThat(outcome.image().getReason()).contains("generation failed").contains("out of memory");
+  }
+}
