@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "pigeon-streams 0.1.0",
     description = "Personalized sticker generation (Pigeon) on Kafka Streams, and its benchmark.",
-    subcommands = {DatasetCommand.class, TrainCommand.class, EvalCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      RunCommand.class,
+      DatasetCommand.class,
+      TrainCommand.class,
+      EvalCommand.class
+    })
 public final class PigeonCli {
 
   public static void main(String[] args) {

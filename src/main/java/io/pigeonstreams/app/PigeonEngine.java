@@ -85,6 +85,10 @@ public final class PigeonEngine implements AutoCloseable {
         config.getInt("pigeon.request.image.max.side"));
   }
 
+  public String modelVersion() {
+    return components.generator().modelVersion();
+  }
+
   public Topology topology() {
     return topology;
   }
