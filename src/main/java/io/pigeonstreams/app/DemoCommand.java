@@ -117,15 +117,16 @@ final class DemoCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    java.io.PrintWriter console = spec.commandLine().getOut();
     StickerDataset ds = data.load();
     Benchmark benchmark = new UserSimulator(ds).simulate(simulation);
     Files.createDirectories(out);
     Path state = out.resolve("state"); // fresh each run: the broker is new too
     deleteRecursively(state);
 
-    System.out.println("Starting Kafka (KRaft, in-process) ...");
+    console.println("Starting Kafka (KRaft, in-process) ...");
     try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start()) {
-      System.out.printf(
+      console.printf(
           Locale.ROOT,
           "Kafka at %s (started in %.1f s)%n",
           kafka.bootstrapServers(),
@@ -143,7 +144,7 @@ final class DemoCommand implements Callable<Integer> {
           throw new IllegalStateException("engine did not become ready in 60 s");
         }
         Topics topics = engine.topics();
-        System.out.printf(
+        console.printf(
             "Engine running (%s); loading %d catalog items ...%n",
             engine.modelVersion(), ds.emojiCount() * ds.styleCount());
         loadCatalog(producer, topics, ds);
@@ -151,7 +152,7 @@ final class DemoCommand implements Callable<Integer> {
         awaitCatalog(engine, lastItem);
 
         Workload workload = produceWorkload(producer, topics, ds, benchmark);
-        System.out.printf(
+        console.printf(
             "Sent %d interactions and %d requests (%d of them invalid on purpose) and %d undecodable records%n",
             workload.interactions, workload.requests.size(), workload.invalid, workload.garbage);
 
@@ -171,10 +172,11 @@ final class DemoCommand implements Callable<Integer> {
                       0)
                   .size();
         }
-        DemoReport.print(System.out, workload.requests.size(), answers, deadLetters);
+        DemoReport.print(console, workload.requests.size(), answers, deadLetters);
         Path sheet = out.resolve("contact-sheet.png");
         DemoReport.contactSheet(sheet, ds, answers, workload.requests, 12);
-        System.out.println("Contact sheet: " + sheet);
+        console.println("Contact sheet: " + sheet);
+        console.flush();
       }
     }
     return 0;

@@ -11,7 +11,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +28,8 @@ final class DemoReport {
 
   private DemoReport() {}
 
-  static void print(PrintStream out, int sent, List<GeneratedImage> answers, int deadLetters) {
+  static void print(
+      java.io.PrintWriter out, int sent, List<GeneratedImage> answers, int deadLetters) {
     Map<Status, Integer> byStatus = DemoCommand.byStatus(answers);
     List<Long> latencies = new ArrayList<>();
     for (GeneratedImage a : answers) {

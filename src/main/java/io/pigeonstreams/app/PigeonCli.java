@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       DatasetCommand.class,
       TrainCommand.class,
-      EvalCommand.class
+      EvalCommand.class,
+      io.pigeonstreams.bench.stream.BenchCommand.class
     })
 public final class PigeonCli {
 

@@ -26,7 +26,13 @@ final class RunCommand implements Callable<Integer> {
     Thread hook = new Thread(engine::close, "pigeon-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     engine.start();
-    engine.awaitTermination();
+    try (HealthServer health =
+        new HealthServer(engineConfig.getInt("pigeon.health.port"), engine::isReady)) {
+      System.out.printf(
+          "pigeon-streams %s running; readiness on http://localhost:%d/health/ready%n",
+          engine.modelVersion(), health.port());
+      engine.awaitTermination();
+    }
     return 0;
   }
 }

@@ -123,7 +123,6 @@ public final class JudgeTrainer {
         }
       }
       Files.createDirectories(outDir);
-      model.setProperty("Epoch", Integer.toString(settings.epochs()));
       model.save(outDir, kind.modelName);
       Judge judge = new Judge(model, classes);
       double[] trainAcc = accuracy(judge, ds, kind, train);
