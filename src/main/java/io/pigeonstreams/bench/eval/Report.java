@@ -136,14 +136,16 @@ public final class Report {
         g.drawString(shorten(headers.get(c)), gap + c * (TILE + gap), LABEL - 5);
       }
       for (int r = 0; r < n; r++) {
-        Sample s = samples.get(r);
+        // spread over the split, so that the rows show different users
+        int index = (int) ((long) r * samples.size() / n);
+        Sample s = samples.get(index);
         List<float[]> cells = new ArrayList<>();
         for (Interaction h : s.history()) {
           cells.add(ds.image(h.emoji(), h.style()));
         }
         cells.add(ds.image(s.reference().emoji(), s.reference().style()));
         for (List<float[]> generated : generatedByName.values()) {
-          cells.add(generated.get(r));
+          cells.add(generated.get(index));
         }
         cells.add(ds.image(s.groundTruth().emoji(), s.groundTruth().style()));
         int y = LABEL + gap + r * (TILE + gap);
