@@ -12,6 +12,7 @@ import io.pigeonstreams.bench.users.SimulatedUser;
 import io.pigeonstreams.bench.users.SimulationConfig;
 import io.pigeonstreams.bench.users.UserSimulator;
 import io.pigeonstreams.generate.StickerImage;
+import io.pigeonstreams.kafka.CommittedReader;
 import io.pigeonstreams.kafka.EmbeddedKafkaCluster;
 import io.pigeonstreams.topology.Topic;
 import io.pigeonstreams.topology.Topics;
@@ -20,24 +21,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -137,7 +132,7 @@ final class DemoCommand implements Callable<Integer> {
                   "bootstrap.servers", kafka.bootstrapServers(),
                   "application.id", "pigeon-demo",
                   "state.dir", state.toString()));
-      try (PigeonEngine engine = new PigeonEngine(config, Components.retrieval());
+      try (PigeonEngine engine = new PigeonEngine(config, PigeonEngine.Components.retrieval());
           KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
         engine.start();
         if (!engine.awaitReady(Duration.ofSeconds(60))) {
@@ -334,30 +329,15 @@ final class DemoCommand implements Callable<Integer> {
     return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 
-  /** Reads committed records until {@code expected} arrived (or a timeout), then briefly more. */
   private static <V> List<V> consume(
       String bootstrap, String topic, Deserializer<V> deserializer, int expected) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "pigeon-demo-reader-" + UUID.randomUUID());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    List<V> out = new ArrayList<>();
-    try (KafkaConsumer<String, V> consumer =
-        new KafkaConsumer<>(p, new StringDeserializer(), deserializer)) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.currentTimeMillis() + ANSWER_TIMEOUT.toMillis();
-      long quietUntil = expected == 0 ? System.currentTimeMillis() + 3_000 : Long.MAX_VALUE;
-      while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
-        for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(200))) {
-          out.add(r.value());
-        }
-        if (out.size() >= expected && quietUntil == Long.MAX_VALUE) {
-          quietUntil = System.currentTimeMillis() + 1_000;
-        }
-      }
-    }
-    return out;
+    return CommittedReader.read(
+        bootstrap,
+        topic,
+        deserializer,
+        expected,
+        ANSWER_TIMEOUT,
+        Duration.ofSeconds(expected == 0 ? 3 : 1));
   }
 
   static Map<Status, Integer> byStatus(List<GeneratedImage> answers) {

@@ -6,6 +6,10 @@ import io.pigeonstreams.generate.HistoryMasker;
 import io.pigeonstreams.generate.ImageGenerator;
 import io.pigeonstreams.generate.PreferenceScorer;
 import io.pigeonstreams.generate.VisualTokenizer;
+import io.pigeonstreams.generate.retrieval.NearestHistoryGenerator;
+import io.pigeonstreams.generate.retrieval.PaletteOutlierMasker;
+import io.pigeonstreams.generate.retrieval.PaletteStructureScorer;
+import io.pigeonstreams.generate.retrieval.PaletteTokenizer;
 import io.pigeonstreams.history.HistoryPolicy;
 import io.pigeonstreams.kafka.TopicAdmin;
 import io.pigeonstreams.topology.DeadLetterHandler;
@@ -46,7 +50,20 @@ public final class PigeonEngine implements AutoCloseable {
       VisualTokenizer tokenizer,
       HistoryMasker masker,
       ImageGenerator generator,
-      PreferenceScorer scorer) {}
+      PreferenceScorer scorer) {
+
+    /**
+     * The default until the Pigeon model lands: the benchmark's nearest-history baseline behind the
+     * generator interface, with a palette tokenizer, outlier masker and palette/structure scorer.
+     */
+    public static Components retrieval() {
+      return new Components(
+          new PaletteTokenizer(),
+          new PaletteOutlierMasker(),
+          new NearestHistoryGenerator(),
+          new PaletteStructureScorer());
+    }
+  }
 
   private final EngineConfig config;
   private final Components components;

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pigeonstreams.app.EngineConfig;
 import io.pigeonstreams.app.PigeonEngine;
-import io.pigeonstreams.generate.retrieval.NearestHistoryGenerator;
-import io.pigeonstreams.generate.retrieval.PaletteOutlierMasker;
-import io.pigeonstreams.generate.retrieval.PaletteStructureScorer;
-import io.pigeonstreams.generate.retrieval.PaletteTokenizer;
 import io.pigeonstreams.kafka.EmbeddedKafkaCluster;
 import io.pigeonstreams.kafka.TopicAdmin;
 import java.nio.file.Files;
@@ -37,14 +33,7 @@ class CopartitioningTest {
               Map.of(
                   "bootstrap.servers", kafka.bootstrapServers(),
                   "state.dir", Files.createTempDirectory("pigeon-copart").toString()));
-      PigeonEngine engine =
-          new PigeonEngine(
-              config,
-              new PigeonEngine.Components(
-                  new PaletteTokenizer(),
-                  new PaletteOutlierMasker(),
-                  new NearestHistoryGenerator(),
-                  new PaletteStructureScorer()));
+      PigeonEngine engine = new PigeonEngine(config, PigeonEngine.Components.retrieval());
 
       // When it starts, Then it refuses with the counts and the fix
       assertThatThrownBy(engine::start)

@@ -14,10 +14,7 @@ import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.avro.Status;
 import io.pigeonstreams.bench.data.StickerDataset;
 import io.pigeonstreams.generate.StickerImage;
-import io.pigeonstreams.generate.retrieval.NearestHistoryGenerator;
-import io.pigeonstreams.generate.retrieval.PaletteOutlierMasker;
-import io.pigeonstreams.generate.retrieval.PaletteStructureScorer;
-import io.pigeonstreams.generate.retrieval.PaletteTokenizer;
+import io.pigeonstreams.kafka.CommittedReader;
 import io.pigeonstreams.topology.Topic;
 import io.pigeonstreams.topology.Topics;
 import java.nio.ByteBuffer;
@@ -25,22 +22,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -69,12 +61,7 @@ abstract class EngineScenario {
                 state.toString(),
                 "pigeon.topics.partitions",
                 "2"));
-    PigeonEngine.Components components =
-        new PigeonEngine.Components(
-            new PaletteTokenizer(),
-            new PaletteOutlierMasker(),
-            new NearestHistoryGenerator(),
-            new PaletteStructureScorer());
+    PigeonEngine.Components components = PigeonEngine.Components.retrieval();
     try (PigeonEngine engine = new PigeonEngine(config, components)) {
       // Given a running engine
       engine.start();
@@ -154,27 +141,13 @@ abstract class EngineScenario {
 
   /** Reads a topic with read_committed until {@code expected} records, then 2 s more for extras. */
   private <V> List<V> consume(String topic, Deserializer<V> deserializer, int expected) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-reader-" + UUID.randomUUID());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    List<V> out = new ArrayList<>();
-    try (KafkaConsumer<String, V> consumer =
-        new KafkaConsumer<>(p, new StringDeserializer(), deserializer)) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.currentTimeMillis() + 60_000;
-      long quietUntil = Long.MAX_VALUE;
-      while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
-        for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(200))) {
-          out.add(r.value());
-        }
-        if (out.size() >= expected && quietUntil == Long.MAX_VALUE) {
-          quietUntil = System.currentTimeMillis() + 2_000;
-        }
-      }
-    }
-    return out;
+    return CommittedReader.read(
+        bootstrapServers(),
+        topic,
+        deserializer,
+        expected,
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(2));
   }
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {

@@ -9,10 +9,6 @@ import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.bench.data.StickerDataset;
 import io.pigeonstreams.generate.StickerImage;
-import io.pigeonstreams.generate.retrieval.NearestHistoryGenerator;
-import io.pigeonstreams.generate.retrieval.PaletteOutlierMasker;
-import io.pigeonstreams.generate.retrieval.PaletteStructureScorer;
-import io.pigeonstreams.generate.retrieval.PaletteTokenizer;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
@@ -56,11 +52,7 @@ final class Fixtures {
   }
 
   static PigeonEngine.Components components() {
-    return new PigeonEngine.Components(
-        new PaletteTokenizer(),
-        new PaletteOutlierMasker(),
-        new NearestHistoryGenerator(),
-        new PaletteStructureScorer());
+    return PigeonEngine.Components.retrieval();
   }
 
   static EngineConfig config() {

@@ -11,9 +11,6 @@ import io.pigeonstreams.avro.Status;
 import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.bench.data.StickerDataset;
 import io.pigeonstreams.generate.StickerImage;
-import io.pigeonstreams.generate.retrieval.NearestHistoryGenerator;
-import io.pigeonstreams.generate.retrieval.PaletteOutlierMasker;
-import io.pigeonstreams.generate.retrieval.PaletteStructureScorer;
 import io.pigeonstreams.generate.retrieval.PaletteTokenizer;
 import io.pigeonstreams.kafka.TopicAdmin;
 import io.pigeonstreams.topology.Personalizer;
@@ -697,13 +694,9 @@ public final class HistoryBench {
     return EngineConfig.of(m);
   }
 
-  /** What the engine runs with by default (the app's package-private {@code Components}). */
+  /** What the engine runs with by default. */
   static PigeonEngine.Components components() {
-    return new PigeonEngine.Components(
-        new PaletteTokenizer(),
-        new PaletteOutlierMasker(),
-        new NearestHistoryGenerator(),
-        new PaletteStructureScorer());
+    return PigeonEngine.Components.retrieval();
   }
 
   private Properties producerProps() {
