@@ -88,6 +88,12 @@ final class EvalCommand implements Callable<Integer> {
   Path judges;
 
   @Option(
+      names = "--models",
+      defaultValue = "models",
+      description = "Model weights folder (default: ${DEFAULT-VALUE}).")
+  Path models;
+
+  @Option(
       names = "--rows",
       defaultValue = "8",
       description = "Rows in samples.png (default: ${DEFAULT-VALUE}).")
@@ -105,7 +111,7 @@ final class EvalCommand implements Callable<Integer> {
     List<String> names = new ArrayList<>();
     for (String g : generators) {
       if (g.equals("baselines")) {
-        names.addAll(Generators.names());
+        names.addAll(Generators.BASELINES);
       } else if (Generators.names().contains(g)) {
         names.add(g);
       } else {
@@ -143,7 +149,7 @@ final class EvalCommand implements Callable<Integer> {
         Judge identityJudge = Judge.load(judges, Judge.IDENTITY, ds.emojiCount())) {
       Evaluator evaluator = new Evaluator(ds, styleJudge, identityJudge, true);
       for (String name : names) {
-        try (StickerGenerator generator = Generators.create(name)) {
+        try (StickerGenerator generator = Generators.create(name, models)) {
           Evaluator.Result result =
               evaluator.evaluate(generator, samples, split.toLowerCase(Locale.ROOT), seed, noise);
           rowsOut.add(result.row());

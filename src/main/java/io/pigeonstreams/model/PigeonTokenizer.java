@@ -1,0 +1,117 @@
+package io.pigeonstreams.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.pigeonstreams.generate.StickerImage;
+import io.pigeonstreams.generate.TokenDecoder;
+import io.pigeonstreams.generate.VisualTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The trained VQ tokenizer and decoder behind the engine's {@link VisualTokenizer} and {@link
+ * TokenDecoder} interfaces. Owns its DJL model; inference only.
+ */
+public final class PigeonTokenizer implements VisualTokenizer, TokenDecoder, AutoCloseable {
+
+  public static final String NAME = "tokenizer";
+
+  private final Model model;
+  private final VqAutoencoder net;
+
+  PigeonTokenizer(Model model) {
+    this.model = model;
+    this.net = (VqAutoencoder) model.getBlock();
+  }
+
+  /** Loads {@code dir/tokenizer-0000.params}; no network access. */
+  public static PigeonTokenizer load(Path dir, TokenizerConfig config) throws IOException {
+    Path params = dir.resolve(NAME + "-0000.params");
+    if (!Files.isRegularFile(params)) {
+      throw new IOException(
+          "tokenizer weights missing: "
+              + params
+              + " (run from the repository root, or `pigeon-streams train tokenizer`)");
+    }
+    Model model = Model.newInstance(NAME);
+    VqAutoencoder net = new VqAutoencoder(config);
+    model.setBlock(net);
+    net.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, 32, 32));
+    try {
+      model.load(dir, NAME);
+    } catch (MalformedModelException | RuntimeException e) {
+      model.close();
+      throw new IOException("cannot load " + params + ": " + e.getMessage(), e);
+    }
+    return new PigeonTokenizer(model);
+  }
+
+  @Override
+  public String name() {
+    TokenizerConfig c = net.config();
+    return "pigeon-vq-" + c.codebookSize() + "x" + TokenizerConfig.TOKENS + "-v1";
+  }
+
+  @Override
+  public int[] tokenize(float[] image) {
+    return tokenize(List.of(image)).get(0);
+  }
+
+  @Override
+  public float[] decode(int[] tokens) {
+    return decode(List.of(tokens)).get(0);
+  }
+
+  public List<int[]> tokenize(List<float[]> images) {
+    try (NDManager m = model.getNDManager().newSubManager()) {
+      float[] flat = new float[images.size() * StickerImage.PIXELS];
+      for (int i = 0; i < images.size(); i++) {
+        System.arraycopy(images.get(i), 0, flat, i * StickerImage.PIXELS, StickerImage.PIXELS);
+      }
+      NDArray x = m.create(flat, new Shape(images.size(), 3, 32, 32)); // (B, 3, 32, 32)
+      long[] t = net.encode(new ParameterStore(m, false), x).toLongArray(); // (B, 16)
+      List<int[]> out = new ArrayList<>();
+      for (int i = 0; i < images.size(); i++) {
+        int[] tokens = new int[TokenizerConfig.TOKENS];
+        for (int k = 0; k < tokens.length; k++) {
+          tokens[k] = (int) t[i * TokenizerConfig.TOKENS + k];
+        }
+        out.add(tokens);
+      }
+      return out;
+    }
+  }
+
+  public List<float[]> decode(List<int[]> tokens) {
+    try (NDManager m = model.getNDManager().newSubManager()) {
+      long[] flat = new long[tokens.size() * TokenizerConfig.TOKENS];
+      for (int i = 0; i < tokens.size(); i++) {
+        for (int k = 0; k < TokenizerConfig.TOKENS; k++) {
+          flat[i * TokenizerConfig.TOKENS + k] = tokens.get(i)[k];
+        }
+      }
+      NDArray t = m.create(flat, new Shape(tokens.size(), TokenizerConfig.TOKENS)); // (B, 16)
+      float[] images = net.decode(new ParameterStore(m, false), t).toFloatArray(); // (B, 3, 32, 32)
+      List<float[]> out = new ArrayList<>();
+      for (int i = 0; i < tokens.size(); i++) {
+        out.add(
+            java.util.Arrays.copyOfRange(
+                images, i * StickerImage.PIXELS, (i + 1) * StickerImage.PIXELS));
+      }
+      return out;
+    }
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}
