@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "train",
     description = "Train models.",
-    subcommands = {TrainCommand.Judges.class, TrainCommand.Tokenizer.class})
+    subcommands = {TrainCommand.Judges.class, TrainCommand.Tokenizer.class, TrainCommand.Sft.class})
 final class TrainCommand {
 
   @Command(
@@ -232,6 +232,60 @@ final class TrainCommand {
               r.millis() / 60000.0);
       Files.writeString(out.resolve("tokenizer.md"), card, StandardCharsets.UTF_8);
       System.out.print(card);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "sft",
+      mixinStandardHelpOptions = true,
+      description =
+          "Stage 1: masked preference reconstruction of the Pigeon network on TRAIN samples"
+              + " (needs the tokenizer in --out).")
+  static final class Sft implements Callable<Integer> {
+    @Mixin DataOption data;
+
+    @Option(
+        names = "--out",
+        defaultValue = "models/pigeon",
+        description = "Model folder, with the tokenizer (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--epochs", description = "Epochs (default 3).")
+    Integer epochs;
+
+    @Option(names = "--max-steps", description = "Stop after this many steps.")
+    Integer maxSteps;
+
+    @Override
+    public Integer call() throws Exception {
+      StickerDataset ds = data.load();
+      io.pigeonstreams.train.SftTrainer.Settings d =
+          io.pigeonstreams.train.SftTrainer.Settings.defaults();
+      io.pigeonstreams.train.SftTrainer.Settings s =
+          new io.pigeonstreams.train.SftTrainer.Settings(
+              epochs == null ? d.epochs() : epochs,
+              d.batchSize(),
+              d.learningRate(),
+              d.seed(),
+              d.simulationSeed(),
+              d.noise(),
+              maxSteps == null ? d.maxSteps() : maxSteps);
+      try (io.pigeonstreams.model.PigeonTokenizer tokenizer =
+          io.pigeonstreams.model.PigeonTokenizer.load(
+              out, io.pigeonstreams.model.TokenizerConfig.defaults())) {
+        io.pigeonstreams.train.SftTrainer.Report r =
+            io.pigeonstreams.train.SftTrainer.train(
+                ds, tokenizer, io.pigeonstreams.model.PigeonConfig.defaults(), s, out, true);
+        System.out.printf(
+            Locale.ROOT,
+            "stage 1: %d TRAIN samples, %d steps, loss %.3f -> %.3f (mean of last 20), %.1f min%n",
+            r.samples(),
+            r.steps(),
+            r.firstLoss(),
+            r.lastLoss(),
+            r.millis() / 60000.0);
+      }
       return 0;
     }
   }

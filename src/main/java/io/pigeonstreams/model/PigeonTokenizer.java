@@ -110,6 +110,18 @@ public final class PigeonTokenizer implements VisualTokenizer, TokenDecoder, Aut
     }
   }
 
+  /** The L2-normalized codebook (K * D floats, row-major): the vectors the decoder reads. */
+  public float[] normalizedCodebook() {
+    try (NDManager m = model.getNDManager().newSubManager()) {
+      NDArray e = net.quantizer().codebook().getArray();
+      return VectorQuantizer.l2(e).toFloatArray();
+    }
+  }
+
+  public TokenizerConfig config() {
+    return net.config();
+  }
+
   @Override
   public void close() {
     model.close();

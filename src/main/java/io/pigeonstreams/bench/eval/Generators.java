@@ -21,6 +21,13 @@ public final class Generators {
     KNOWN.put("nearest-history", models -> Baselines.nearestHistory());
     KNOWN.put("random-history", models -> Baselines.randomHistory());
     KNOWN.put("recon", models -> withModel(() -> new ReconGenerator(models.resolve("pigeon"))));
+    KNOWN.put(
+        "pigeon-sft",
+        models ->
+            withModel(
+                () ->
+                    new PigeonGenerator(
+                        "pigeon-sft", models.resolve("pigeon"), "pigeon-sft", 0.2)));
   }
 
   private interface ModelLoader {

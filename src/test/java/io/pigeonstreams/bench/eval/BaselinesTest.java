@@ -42,6 +42,6 @@ class BaselinesTest {
     assertThatThrownBy(() -> Generators.create("dalle"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown generator 'dalle'")
-        .hasMessageContaining("grd, nearest-history, random-history, recon");
+        .hasMessageContaining("grd, nearest-history, random-history, recon, pigeon-sft");
   }
 }

@@ -1,0 +1,68 @@
+package io.pigeonstreams.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+
+/**
+ * Builds PigeonNet's inputs for a batch: history tokens padded to N images (with a validity mask),
+ * reference tokens and their code vectors, and the caption's word ids.
+ */
+public final class PigeonInputs {
+
+  /** One prompt: up to N history images' tokens (most recent first), the reference, its caption. */
+  public record Prompt(List<int[]> history, int[] reference, String caption) {}
+
+  private PigeonInputs() {}
+
+  public static NDList build(
+      NDManager m,
+      List<Prompt> prompts,
+      int historySize,
+      float[] codebook,
+      int codeDim,
+      PigeonConfig config) {
+    int b = prompts.size();
+    int l = TokenizerConfig.TOKENS;
+    int th = historySize * l;
+    int[] history = new int[b * th];
+    float[] valid = new float[b * th];
+    int[] reference = new int[b * l];
+    float[] codes = new float[b * l * codeDim];
+    int[] text = new int[b * config.maxTextTokens()];
+    for (int i = 0; i < b; i++) {
+      Prompt p = prompts.get(i);
+      for (int n = 0; n < Math.min(historySize, p.history().size()); n++) {
+        System.arraycopy(p.history().get(n), 0, history, i * th + n * l, l);
+        java.util.Arrays.fill(valid, i * th + n * l, i * th + (n + 1) * l, 1f);
+      }
+      System.arraycopy(p.reference(), 0, reference, i * l, l);
+      for (int j = 0; j < l; j++) {
+        System.arraycopy(
+            codebook, p.reference()[j] * codeDim, codes, (i * l + j) * codeDim, codeDim);
+      }
+      int[] words =
+          CaptionTokenizer.tokenize(p.caption(), config.textVocabulary(), config.maxTextTokens());
+      System.arraycopy(words, 0, text, i * config.maxTextTokens(), words.length);
+    }
+    return new NDList(
+        m.create(history, new Shape(b, th)), // (B, N*L)
+        m.create(valid, new Shape(b, th)), // (B, N*L)
+        m.create(reference, new Shape(b, l)), // (B, L)
+        m.create(codes, new Shape(b, l, codeDim)), // (B, L, D)
+        m.create(text, new Shape(b, config.maxTextTokens()))); // (B, T)
+  }
+
+  /** The shapes PigeonNet is initialized with. */
+  public static Shape[] shapes(int historySize, int codeDim, PigeonConfig config) {
+    int l = TokenizerConfig.TOKENS;
+    return new Shape[] {
+      new Shape(1, historySize * l),
+      new Shape(1, historySize * l),
+      new Shape(1, l),
+      new Shape(1, l, codeDim),
+      new Shape(1, config.maxTextTokens())
+    };
+  }
+}

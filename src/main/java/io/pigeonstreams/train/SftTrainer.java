@@ -1,0 +1,175 @@
+package io.pigeonstreams.train;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.PairList;
+import io.pigeonstreams.bench.data.Split;
+import io.pigeonstreams.bench.data.StickerDataset;
+import io.pigeonstreams.bench.users.Interaction;
+import io.pigeonstreams.bench.users.Sample;
+import io.pigeonstreams.bench.users.SimulationConfig;
+import io.pigeonstreams.bench.users.UserSimulator;
+import io.pigeonstreams.model.PigeonConfig;
+import io.pigeonstreams.model.PigeonInputs;
+import io.pigeonstreams.model.PigeonNet;
+import io.pigeonstreams.model.PigeonTokenizer;
+import io.pigeonstreams.model.TokenizerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import me.tongfei.progressbar.ProgressBar;
+
+/**
+ * Stage 1, masked preference reconstruction (§2.2.4, Eq. 8–9): for each training window the last
+ * image is the target; the reference is the target itself, masked with alpha_r ~ U(0, 1)
+ * (high-score tokens, the training phase of the dual mask); the loss is the negative log-likelihood
+ * of the target's visual tokens. Only TRAIN samples, so no held-out pair is ever seen.
+ */
+public final class SftTrainer {
+
+  public static final String NAME = "pigeon-sft";
+
+  /** Settings; the defaults are what the committed stage-1 model was trained with. */
+  public record Settings(
+      int epochs,
+      int batchSize,
+      float learningRate,
+      long seed,
+      long simulationSeed,
+      double noise,
+      int maxSteps) {
+    public static Settings defaults() {
+      return new Settings(3, 32, 1e-3f, 13L, 1L, 0.2, Integer.MAX_VALUE);
+    }
+  }
+
+  public record Report(int samples, int steps, double firstLoss, double lastLoss, long millis) {}
+
+  private SftTrainer() {}
+
+  public static Report train(
+      StickerDataset ds,
+      PigeonTokenizer tokenizer,
+      PigeonConfig config,
+      Settings settings,
+      Path outDir,
+      boolean progress)
+      throws IOException {
+    long start = System.currentTimeMillis();
+    TokenTable tokens = TokenTable.of(ds, tokenizer);
+    float[] codebook = tokenizer.normalizedCodebook();
+    int codeDim = tokenizer.config().codeDim();
+    List<Sample> samples =
+        new UserSimulator(ds)
+            .simulate(SimulationConfig.defaults(settings.simulationSeed(), settings.noise()))
+            .samples(Split.TRAIN);
+    int historySize = samples.get(0).history().size();
+    Engine.getInstance().setRandomSeed((int) settings.seed());
+    Random rng = new Random(settings.seed());
+    int stepsPerEpoch = (samples.size() + settings.batchSize() - 1) / settings.batchSize();
+    int totalSteps = Math.min(settings.maxSteps(), settings.epochs() * stepsPerEpoch);
+    double firstLoss = Double.NaN;
+    double recent = 0;
+    int recentCount = 0;
+    int step = 0;
+    try (Model model = Model.newInstance(NAME)) {
+      PigeonNet net =
+          new PigeonNet(config, TokenizerConfig.TOKENS, tokenizer.config().codebookSize());
+      model.setBlock(net);
+      DefaultTrainingConfig trainingConfig =
+          new DefaultTrainingConfig(Loss.l2Loss())
+              .optOptimizer(
+                  Optimizer.adamW()
+                      .optLearningRateTracker(
+                          Tracker.cosine()
+                              .setBaseValue(settings.learningRate())
+                              .optFinalValue(settings.learningRate() / 20f)
+                              .setMaxUpdates(Math.max(1, totalSteps))
+                              .build())
+                      .build());
+      try (Trainer trainer = model.newTrainer(trainingConfig);
+          ProgressBar bar = progress ? new ProgressBar("Stage 1 (SFT)", totalSteps) : null) {
+        trainer.initialize(PigeonInputs.shapes(historySize, codeDim, config));
+        training:
+        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+          List<Sample> order = new ArrayList<>(samples);
+          Collections.shuffle(order, rng);
+          for (int from = 0; from < order.size(); from += settings.batchSize()) {
+            if (step >= totalSteps) {
+              break training;
+            }
+            List<Sample> batch =
+                order.subList(from, Math.min(order.size(), from + settings.batchSize()));
+            List<PigeonInputs.Prompt> prompts = new ArrayList<>();
+            int[] targets = new int[batch.size() * TokenizerConfig.TOKENS];
+            for (int i = 0; i < batch.size(); i++) {
+              Sample s = batch.get(i);
+              int[] target = tokens.of(s.target());
+              List<int[]> history = new ArrayList<>();
+              for (Interaction h : s.history()) {
+                history.add(tokens.of(h));
+              }
+              // Eq. 8: the target itself is the reference, masked below with alpha_r ~ U(0, 1)
+              prompts.add(
+                  new PigeonInputs.Prompt(
+                      history, target, ds.emoji().get(s.target().emoji()).name()));
+              System.arraycopy(
+                  target, 0, targets, i * TokenizerConfig.TOKENS, TokenizerConfig.TOKENS);
+            }
+            PairList<String, Object> alphas = new PairList<>();
+            alphas.add(PigeonNet.ALPHA_H, config.alphaH());
+            alphas.add(PigeonNet.ALPHA_R, rng.nextDouble());
+            try (NDManager m = trainer.getManager().newSubManager()) {
+              NDList in = PigeonInputs.build(m, prompts, historySize, codebook, codeDim, config);
+              NDArray y = m.create(targets, new Shape(batch.size(), TokenizerConfig.TOKENS));
+              try (GradientCollector gc = trainer.newGradientCollector()) {
+                NDList out = net.forward(new ParameterStore(m, false), in, true, alphas);
+                NDArray loss = PigeonNet.reconstructionLoss(out.get(0), y); // Eq. 9
+                gc.backward(loss);
+                double v = loss.getFloat();
+                if (Double.isNaN(firstLoss)) {
+                  firstLoss = v;
+                }
+                if (step >= totalSteps - 20) {
+                  recent += v;
+                  recentCount++;
+                }
+                if (bar != null) {
+                  bar.setExtraMessage(String.format(" loss %.3f", v));
+                }
+              }
+              trainer.step();
+            }
+            step++;
+            if (bar != null) {
+              bar.step();
+            }
+          }
+        }
+      }
+      Files.createDirectories(outDir);
+      model.save(outDir, NAME);
+    }
+    return new Report(
+        samples.size(),
+        step,
+        firstLoss,
+        recent / Math.max(1, recentCount),
+        System.currentTimeMillis() - start);
+  }
+}

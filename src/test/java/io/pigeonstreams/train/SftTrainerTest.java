@@ -1,0 +1,54 @@
+package io.pigeonstreams.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pigeonstreams.TestData;
+import io.pigeonstreams.bench.data.StickerDataset;
+import io.pigeonstreams.model.PigeonConfig;
+import io.pigeonstreams.model.PigeonModel;
+import io.pigeonstreams.model.PigeonTokenizer;
+import io.pigeonstreams.model.TokenizerConfig;
+import io.pigeonstreams.model.TokenizerTrainer;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Stage 1 end to end at a tiny size: tokenizer, a few SFT steps, reload, generate. */
+class SftTrainerTest {
+
+  private static final TokenizerConfig TINY_TOKENIZER = new TokenizerConfig(16, 8, 8, 0.25f);
+  private static final PigeonConfig TINY = new PigeonConfig(32, 2, 1, 1, 64, 4, 0.2, 0.5f);
+
+  @Test
+  void shouldTrainSaveReloadAndGenerateImages(@TempDir Path dir) throws Exception {
+    StickerDataset ds = TestData.dataset();
+    TokenizerTrainer.train(
+        ds, TINY_TOKENIZER, new TokenizerTrainer.Settings(1, 32, 5e-3f, 1L), dir, false, 2);
+    SftTrainer.Report report;
+    try (PigeonTokenizer tokenizer = PigeonTokenizer.load(dir, TINY_TOKENIZER)) {
+      report =
+          SftTrainer.train(
+              ds,
+              tokenizer,
+              TINY,
+              new SftTrainer.Settings(1, 8, 3e-3f, 1L, 1L, 0.2, 4),
+              dir,
+              false);
+    }
+    assertThat(report.steps()).isEqualTo(4);
+    assertThat(report.samples()).isEqualTo(11_200);
+    assertThat(report.firstLoss()).isFinite().isPositive();
+    try (PigeonModel model = PigeonModel.load(dir, SftTrainer.NAME, TINY, TINY_TOKENIZER, 5)) {
+      List<float[]> images =
+          model.generate(
+              List.of(List.of(ds.image(0, 0), ds.image(1, 0)), List.of()),
+              List.of(ds.image(2, 1), ds.image(3, 2)),
+              List.of("grinning face", "smiling face"),
+              0.2,
+              0.5);
+      assertThat(images).hasSize(2);
+      assertThat(images.get(0)).hasSize(StickerDataset.PIXELS);
+    }
+  }
+}
