@@ -251,7 +251,7 @@ final class TrainCommand {
         description = "Model folder, with the tokenizer (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--epochs", description = "Epochs (default 3).")
+    @Option(names = "--epochs", description = "Epochs (default 8).")
     Integer epochs;
 
     @Option(names = "--max-steps", description = "Stop after this many steps.")
@@ -277,14 +277,41 @@ final class TrainCommand {
         io.pigeonstreams.train.SftTrainer.Report r =
             io.pigeonstreams.train.SftTrainer.train(
                 ds, tokenizer, io.pigeonstreams.model.PigeonConfig.defaults(), s, out, true);
-        System.out.printf(
-            Locale.ROOT,
-            "stage 1: %d TRAIN samples, %d steps, loss %.3f -> %.3f (mean of last 20), %.1f min%n",
-            r.samples(),
-            r.steps(),
-            r.firstLoss(),
-            r.lastLoss(),
-            r.millis() / 60000.0);
+        io.pigeonstreams.model.PigeonConfig c = io.pigeonstreams.model.PigeonConfig.defaults();
+        String card =
+            String.format(
+                Locale.ROOT,
+                "# Pigeon, stage 1 (masked preference reconstruction)%n%n"
+                    + "Written by `java -jar target/pigeon-streams.jar train sft`. PigeonNet: token"
+                    + " embeddings (width %d), MaskGenerator (%d transformer layers, %d heads;"
+                    + " importance = cosine(hidden, embedding); Gumbel top-k history mask,"
+                    + " alpha_h %.1f, straight-through), PersonalizationModule (%d layers; hybrid"
+                    + " prompt of masked history tokens, adapted reference code vectors and %d"
+                    + " hashed caption words; 16 target queries decoded in one parallel pass)."
+                    + " Targets: the last image of each TRAIN window; reference: the target,"
+                    + " masked with alpha_r ~ U(0, 1) (high-score tokens).%n%n"
+                    + "| | |%n|---|---|%n| TRAIN samples (seed %d, noise %.1f) | %d |%n"
+                    + "| steps | %d (batch %d, %d epoch(s), AdamW, cosine from %.0e) |%n"
+                    + "| loss first step / mean of last 20 | %.3f / %.3f |%n"
+                    + "| wall time | %.1f min on 2 CPU cores |%n",
+                c.width(),
+                c.maskLayers(),
+                c.heads(),
+                c.alphaH(),
+                c.layers(),
+                c.maxTextTokens(),
+                s.simulationSeed(),
+                s.noise(),
+                r.samples(),
+                r.steps(),
+                s.batchSize(),
+                s.epochs(),
+                (double) s.learningRate(),
+                r.firstLoss(),
+                r.lastLoss(),
+                r.millis() / 60000.0);
+        Files.writeString(out.resolve("pigeon-sft.md"), card, StandardCharsets.UTF_8);
+        System.out.print(card);
       }
       return 0;
     }

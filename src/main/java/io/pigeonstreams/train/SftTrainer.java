@@ -54,7 +54,7 @@ public final class SftTrainer {
       double noise,
       int maxSteps) {
     public static Settings defaults() {
-      return new Settings(3, 32, 1e-3f, 13L, 1L, 0.2, Integer.MAX_VALUE);
+      return new Settings(8, 32, 1e-3f, 13L, 1L, 0.2, Integer.MAX_VALUE);
     }
   }
 
