@@ -88,6 +88,17 @@ final class EvalCommand implements Callable<Integer> {
   Path judges;
 
   @Option(
+      names = "--alpha-h",
+      description = "History mask ratio for Pigeon generators (default 0.2); ignored by baselines.")
+  Double alphaH;
+
+  @Option(
+      names = "--alpha-r",
+      description =
+          "Reference mask ratio for Pigeon generators (default 0.5); ignored by baselines.")
+  Double alphaR;
+
+  @Option(
       names = "--models",
       defaultValue = "models",
       description = "Model weights folder (default: ${DEFAULT-VALUE}).")
@@ -104,6 +115,12 @@ final class EvalCommand implements Callable<Integer> {
     Split chosenSplit = parseSplit();
     if (!(noise >= 0 && noise <= 1)) {
       throw new ParameterException(spec.commandLine(), "--noise must be in [0, 1], got " + noise);
+    }
+    for (Double ratio : new Double[] {alphaH, alphaR}) {
+      if (ratio != null && !(ratio >= 0 && ratio <= 1)) {
+        throw new ParameterException(
+            spec.commandLine(), "--alpha-h and --alpha-r must be in [0, 1], got " + ratio);
+      }
     }
     if (limit != null && limit < 1) {
       throw new ParameterException(spec.commandLine(), "--limit must be >= 1, got " + limit);
@@ -149,7 +166,8 @@ final class EvalCommand implements Callable<Integer> {
         Judge identityJudge = Judge.load(judges, Judge.IDENTITY, ds.emojiCount())) {
       Evaluator evaluator = new Evaluator(ds, styleJudge, identityJudge, true);
       for (String name : names) {
-        try (StickerGenerator generator = Generators.create(name, models)) {
+        try (StickerGenerator generator =
+            Generators.create(name, models, new Generators.MaskRatios(alphaH, alphaR))) {
           Evaluator.Result result =
               evaluator.evaluate(generator, samples, split.toLowerCase(Locale.ROOT), seed, noise);
           rowsOut.add(result.row());

@@ -45,6 +45,14 @@ class PigeonCliTest {
   }
 
   @Test
+  void shouldRefuseAMaskRatioOutsideTheUnitInterval(@TempDir Path dir) {
+    int code =
+        run("eval", "--generator", "pigeon-sft", "--alpha-r", "1.5", "--out", dir.toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--alpha-h and --alpha-r must be in [0, 1], got 1.5");
+  }
+
+  @Test
   void shouldRefuseAnUnknownSplit(@TempDir Path dir) {
     int code = run("eval", "--generator", "grd", "--split", "dev", "--out", dir.toString());
     assertThat(code).isEqualTo(2);

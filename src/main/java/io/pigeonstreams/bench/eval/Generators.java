@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /** Generators by name, as {@code eval --generator NAME} knows them. */
 public final class Generators {
@@ -14,20 +13,30 @@ public final class Generators {
   /** Baselines that need no model: what {@code --generator baselines} runs. */
   public static final List<String> BASELINES = List.of("grd", "nearest-history", "random-history");
 
-  private static final Map<String, Function<Path, StickerGenerator>> KNOWN = new LinkedHashMap<>();
+  /** Mask ratios for generators that mask (Pigeon); null means the generator's default. */
+  public record MaskRatios(Double alphaH, Double alphaR) {
+    public static final MaskRatios DEFAULTS = new MaskRatios(null, null);
+  }
+
+  private interface Factory {
+    StickerGenerator create(Path models, MaskRatios ratios);
+  }
+
+  private static final Map<String, Factory> KNOWN = new LinkedHashMap<>();
 
   static {
-    KNOWN.put("grd", models -> Baselines.grd());
-    KNOWN.put("nearest-history", models -> Baselines.nearestHistory());
-    KNOWN.put("random-history", models -> Baselines.randomHistory());
-    KNOWN.put("recon", models -> withModel(() -> new ReconGenerator(models.resolve("pigeon"))));
+    KNOWN.put("grd", (models, ratios) -> Baselines.grd());
+    KNOWN.put("nearest-history", (models, ratios) -> Baselines.nearestHistory());
+    KNOWN.put("random-history", (models, ratios) -> Baselines.randomHistory());
+    KNOWN.put(
+        "recon", (models, ratios) -> withModel(() -> new ReconGenerator(models.resolve("pigeon"))));
     KNOWN.put(
         "pigeon-sft",
-        models ->
+        (models, ratios) ->
             withModel(
                 () ->
                     new PigeonGenerator(
-                        "pigeon-sft", models.resolve("pigeon"), "pigeon-sft", 0.2)));
+                        "pigeon-sft", models.resolve("pigeon"), "pigeon-sft", ratios)));
   }
 
   private interface ModelLoader {
@@ -50,7 +59,7 @@ public final class Generators {
 
   /** A generator with the weights under {@code models/}. */
   public static StickerGenerator create(String name) {
-    return create(name, Path.of("models"));
+    return create(name, Path.of("models"), MaskRatios.DEFAULTS);
   }
 
   /**
@@ -58,12 +67,12 @@ public final class Generators {
    * @throws IllegalArgumentException naming the known generators when {@code name} is not one
    * @throws UncheckedIOException when the generator's weights are missing
    */
-  public static StickerGenerator create(String name, Path models) {
-    Function<Path, StickerGenerator> factory = KNOWN.get(name);
+  public static StickerGenerator create(String name, Path models, MaskRatios ratios) {
+    Factory factory = KNOWN.get(name);
     if (factory == null) {
       throw new IllegalArgumentException(
           "unknown generator '" + name + "'; known: " + String.join(", ", names()));
     }
-    return factory.apply(models);
+    return factory.create(models, ratios);
   }
 }
