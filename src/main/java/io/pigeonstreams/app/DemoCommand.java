@@ -99,16 +99,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     SimulationConfig simulation;
     try {
-      SimulationConfig d = SimulationConfig.defaults(seed, noise);
-      simulation =
-          new SimulationConfig(
-              seed,
-              noise,
-              users,
-              d.historyLength(),
-              d.sequenceLength(),
-              d.interestCategories(),
-              d.interestWeight());
+      simulation = SimulationConfig.defaults(seed, noise).withUsers(users);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -3,15 +3,13 @@ package io.pigeonstreams.app;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.Status;
 import io.pigeonstreams.bench.data.StickerDataset;
+import io.pigeonstreams.bench.eval.Report;
 import io.pigeonstreams.bench.users.SimulatedUser;
 import io.pigeonstreams.generate.StickerImage;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -96,16 +94,8 @@ final class DemoReport {
             columns * (tile + gap) + gap + 10,
             label + Math.max(1, shown.size()) * (tile + gap) + gap,
             BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = sheet.createGraphics();
+    Graphics2D g = Report.sheetGraphics(sheet);
     try {
-      g.setColor(new Color(0xEEEEEE));
-      g.fillRect(0, 0, sheet.getWidth(), sheet.getHeight());
-      g.setRenderingHint(
-          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
-      g.setRenderingHint(
-          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-      g.setColor(Color.DARK_GRAY);
-      g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
       String[] headers = {
         "history (most recent first)", "", "", "", "", "reference", "generated", "truth"
       };
@@ -126,7 +116,13 @@ final class DemoReport {
         }
         int x = gap + 5 * (tile + gap) + 10;
         draw(g, ds.image(s.emoji(), s.referenceStyle()), x, y, tile, false);
-        draw(g, StickerImage.fromPng(bytes(a.getImage()), 1024), x + tile + gap, y, tile, false);
+        draw(
+            g,
+            StickerImage.fromPng(StickerImage.bytes(a.getImage()), 1024),
+            x + tile + gap,
+            y,
+            tile,
+            false);
         draw(
             g,
             ds.image(s.emoji(), s.user().preferredStyle()),
@@ -151,12 +147,5 @@ final class DemoReport {
       g.drawRect(x, y, size - 1, size - 1);
       g.setColor(Color.DARK_GRAY);
     }
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    ByteBuffer b = buffer.duplicate();
-    byte[] out = new byte[b.remaining()];
-    b.get(out);
-    return out;
   }
 }

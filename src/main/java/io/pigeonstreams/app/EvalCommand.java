@@ -139,7 +139,7 @@ final class EvalCommand implements Callable<Integer> {
     }
     SimulationConfig config;
     try {
-      config = withUsers(SimulationConfig.defaults(seed, noise), users);
+      config = SimulationConfig.defaults(seed, noise).withUsers(users);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -189,17 +189,6 @@ final class EvalCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-  }
-
-  private static SimulationConfig withUsers(SimulationConfig c, int users) {
-    return new SimulationConfig(
-        c.seed(),
-        c.noise(),
-        users,
-        c.historyLength(),
-        c.sequenceLength(),
-        c.interestCategories(),
-        c.interestWeight());
   }
 
   static final class GeneratorNames extends ArrayList<String> {

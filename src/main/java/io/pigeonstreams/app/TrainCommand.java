@@ -2,6 +2,11 @@ package io.pigeonstreams.app;
 
 import io.pigeonstreams.bench.data.StickerDataset;
 import io.pigeonstreams.bench.judge.JudgeTrainer;
+import io.pigeonstreams.model.PigeonConfig;
+import io.pigeonstreams.model.PigeonTokenizer;
+import io.pigeonstreams.model.TokenizerConfig;
+import io.pigeonstreams.model.TokenizerTrainer;
+import io.pigeonstreams.train.SftTrainer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,36 +172,19 @@ final class TrainCommand {
   static final class Tokenizer implements Callable<Integer> {
     @Mixin DataOption data;
 
-    @Option(
-        names = "--out",
-        defaultValue = "models/pigeon",
-        description = "Output folder (default: ${DEFAULT-VALUE}).")
-    Path out;
-
-    @Option(names = "--epochs", description = "Epochs (default 30).")
-    Integer epochs;
-
-    @Option(names = "--max-steps", description = "Stop after this many steps (for a quick check).")
-    Integer maxSteps;
+    @Mixin TrainingOptions training;
 
     @Override
     public Integer call() throws Exception {
       StickerDataset ds = data.load();
-      io.pigeonstreams.model.TokenizerTrainer.Settings s =
-          io.pigeonstreams.model.TokenizerTrainer.Settings.defaults();
-      if (epochs != null) {
-        if (epochs < 1) {
-          throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
-        }
-        s =
-            new io.pigeonstreams.model.TokenizerTrainer.Settings(
-                epochs, s.batchSize(), s.learningRate(), s.seed());
-      }
-      io.pigeonstreams.model.TokenizerConfig config =
-          io.pigeonstreams.model.TokenizerConfig.defaults();
-      io.pigeonstreams.model.TokenizerTrainer.Report r =
-          io.pigeonstreams.model.TokenizerTrainer.train(
-              ds, config, s, out, true, maxSteps == null ? Integer.MAX_VALUE : maxSteps);
+      TokenizerTrainer.Settings d = TokenizerTrainer.Settings.defaults();
+      TokenizerTrainer.Settings s =
+          new TokenizerTrainer.Settings(
+              training.epochs(d.epochs()), d.batchSize(), d.learningRate(), d.seed());
+      TokenizerConfig config = TokenizerConfig.defaults();
+      Path out = training.out;
+      TokenizerTrainer.Report r =
+          TokenizerTrainer.train(ds, config, s, out, true, training.maxSteps());
       String card =
           String.format(
               Locale.ROOT,
@@ -245,39 +233,25 @@ final class TrainCommand {
   static final class Sft implements Callable<Integer> {
     @Mixin DataOption data;
 
-    @Option(
-        names = "--out",
-        defaultValue = "models/pigeon",
-        description = "Model folder, with the tokenizer (default: ${DEFAULT-VALUE}).")
-    Path out;
-
-    @Option(names = "--epochs", description = "Epochs (default 8).")
-    Integer epochs;
-
-    @Option(names = "--max-steps", description = "Stop after this many steps.")
-    Integer maxSteps;
+    @Mixin TrainingOptions training;
 
     @Override
     public Integer call() throws Exception {
       StickerDataset ds = data.load();
-      io.pigeonstreams.train.SftTrainer.Settings d =
-          io.pigeonstreams.train.SftTrainer.Settings.defaults();
-      io.pigeonstreams.train.SftTrainer.Settings s =
-          new io.pigeonstreams.train.SftTrainer.Settings(
-              epochs == null ? d.epochs() : epochs,
+      SftTrainer.Settings d = SftTrainer.Settings.defaults();
+      SftTrainer.Settings s =
+          new SftTrainer.Settings(
+              training.epochs(d.epochs()),
               d.batchSize(),
               d.learningRate(),
               d.seed(),
               d.simulationSeed(),
               d.noise(),
-              maxSteps == null ? d.maxSteps() : maxSteps);
-      try (io.pigeonstreams.model.PigeonTokenizer tokenizer =
-          io.pigeonstreams.model.PigeonTokenizer.load(
-              out, io.pigeonstreams.model.TokenizerConfig.defaults())) {
-        io.pigeonstreams.train.SftTrainer.Report r =
-            io.pigeonstreams.train.SftTrainer.train(
-                ds, tokenizer, io.pigeonstreams.model.PigeonConfig.defaults(), s, out, true);
-        io.pigeonstreams.model.PigeonConfig c = io.pigeonstreams.model.PigeonConfig.defaults();
+              training.maxSteps());
+      Path out = training.out;
+      PigeonConfig c = PigeonConfig.defaults();
+      try (PigeonTokenizer tokenizer = PigeonTokenizer.load(out, TokenizerConfig.defaults())) {
+        SftTrainer.Report r = SftTrainer.train(ds, tokenizer, c, s, out, true);
         String card =
             String.format(
                 Locale.ROOT,

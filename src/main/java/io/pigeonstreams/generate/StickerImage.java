@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import javax.imageio.ImageIO;
 
 /**
@@ -101,6 +102,14 @@ public final class StickerImage {
       chw[i] = (raw[i] & 0xff) / 255f;
     }
     return chw;
+  }
+
+  /** The remaining bytes of an Avro bytes field, without moving its position. */
+  public static byte[] bytes(ByteBuffer buffer) {
+    ByteBuffer b = buffer.duplicate();
+    byte[] out = new byte[b.remaining()];
+    b.get(out);
+    return out;
   }
 
   private static int toByte(float v) {

@@ -207,7 +207,7 @@ public final class Personalizer {
         throw new Rejection("unknown reference item '" + request.getReferenceItemId() + "'");
       }
       return new Reference(
-          StickerImage.fromRaw(bytes(entry.getRaster())),
+          StickerImage.fromRaw(StickerImage.bytes(entry.getRaster())),
           toArray(entry.getTokens()),
           captionOf(request, entry.getCaption()),
           entry.getItemId());
@@ -215,7 +215,7 @@ public final class Personalizer {
     if (request.getReferenceImage() == null) {
       throw new Rejection("no reference: set referenceItemId or referenceImage");
     }
-    byte[] png = bytes(request.getReferenceImage());
+    byte[] png = StickerImage.bytes(request.getReferenceImage());
     if (png.length > settings.maxImageBytes()) {
       throw new Rejection(
           "reference image is "
@@ -262,7 +262,7 @@ public final class Personalizer {
   private HistoryEntry entryOf(CatalogEntry entry) {
     return new HistoryEntry(
         entry.getItemId(),
-        StickerImage.fromRaw(bytes(entry.getRaster())),
+        StickerImage.fromRaw(StickerImage.bytes(entry.getRaster())),
         toArray(entry.getTokens()));
   }
 
@@ -272,7 +272,7 @@ public final class Personalizer {
     if (item.getImage() == null) {
       throw new IOException("item " + item.getItemId() + " has no inline image");
     }
-    float[] image = StickerImage.fromPng(bytes(item.getImage()), maxSide);
+    float[] image = StickerImage.fromPng(StickerImage.bytes(item.getImage()), maxSide);
     return CatalogEntry.newBuilder()
         .setItemId(item.getItemId())
         .setCaption(item.getCaption())
@@ -311,13 +311,6 @@ public final class Personalizer {
 
   private static boolean isBlank(String s) {
     return s == null || s.isBlank();
-  }
-
-  static byte[] bytes(ByteBuffer buffer) {
-    ByteBuffer b = buffer.duplicate();
-    byte[] out = new byte[b.remaining()];
-    b.get(out);
-    return out;
   }
 
   private static List<Integer> ints(int[] values) {

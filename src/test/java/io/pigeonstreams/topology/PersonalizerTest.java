@@ -77,7 +77,7 @@ class PersonalizerTest {
     assertThat(out.getScores()).isNotNull();
     assertThat(out.getLatencyMs()).isEqualTo(4_000);
     assertThat(out.getExperimentVariant()).isEqualTo("control");
-    float[] image = StickerImage.fromPng(Personalizer.bytes(out.getImage()), 64);
+    float[] image = StickerImage.fromPng(StickerImage.bytes(out.getImage()), 64);
     assertThat(image).hasSize(StickerImage.PIXELS);
   }
 
@@ -94,9 +94,9 @@ class PersonalizerTest {
     GeneratedImage out = answer(Fixtures.request("r1", "new-user", Fixtures.itemId(6, 2)));
     assertThat(out.getStatus()).isEqualTo(Status.COLD_START);
     assertThat(out.getHistoryItemIds()).isEmpty();
-    float[] image = StickerImage.fromPng(Personalizer.bytes(out.getImage()), 64);
+    float[] image = StickerImage.fromPng(StickerImage.bytes(out.getImage()), 64);
     float[] reference =
-        StickerImage.fromRaw(Personalizer.bytes(catalog.get(Fixtures.itemId(6, 2)).getRaster()));
+        StickerImage.fromRaw(StickerImage.bytes(catalog.get(Fixtures.itemId(6, 2)).getRaster()));
     assertThat(image).containsExactly(reference, org.assertj.core.data.Offset.offset(1e-6f));
   }
 
@@ -171,7 +171,7 @@ class PersonalizerTest {
     byte[] png =
         StickerImage.toPng(
             StickerImage.fromRaw(
-                Personalizer.bytes(catalog.get(Fixtures.itemId(6, 2)).getRaster())));
+                StickerImage.bytes(catalog.get(Fixtures.itemId(6, 2)).getRaster())));
     GeneratedImage out =
         answer(Fixtures.request("r1", "u1", null).setReferenceImage(ByteBuffer.wrap(png)));
     assertThat(out.getStatus()).isEqualTo(Status.OK);

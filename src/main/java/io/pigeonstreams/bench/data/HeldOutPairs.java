@@ -64,10 +64,6 @@ public final class HeldOutPairs {
     return splitByPair.getOrDefault(key(emojiId, style), Split.TRAIN);
   }
 
-  public int size() {
-    return splitByPair.size();
-  }
-
   private static String key(String id, String style) {
     return id + "\t" + style;
   }

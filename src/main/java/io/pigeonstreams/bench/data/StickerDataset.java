@@ -159,10 +159,6 @@ public final class StickerDataset {
     return STYLES.size();
   }
 
-  public HeldOutPairs heldOut() {
-    return heldOut;
-  }
-
   /** Split a pair is reserved for: TRAIN unless it is one of the held-out pairs. */
   public Split splitOf(int emojiIndex, int style) {
     return heldOut.splitOf(emoji.get(emojiIndex).id(), STYLES.get(style));

@@ -122,16 +122,8 @@ public final class Report {
     int width = headers.size() * (TILE + gap) + gap;
     int height = LABEL + n * (TILE + gap) + gap;
     BufferedImage sheet = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = sheet.createGraphics();
+    Graphics2D g = sheetGraphics(sheet);
     try {
-      g.setColor(new Color(0xEEEEEE));
-      g.fillRect(0, 0, width, height);
-      g.setRenderingHint(
-          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
-      g.setRenderingHint(
-          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-      g.setColor(Color.DARK_GRAY);
-      g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
       for (int c = 0; c < headers.size(); c++) {
         g.drawString(shorten(headers.get(c)), gap + c * (TILE + gap), LABEL - 5);
       }
@@ -158,6 +150,23 @@ public final class Report {
       g.dispose();
     }
     ImageIO.write(sheet, "png", dir.resolve(SAMPLES).toFile());
+  }
+
+  /**
+   * Graphics for an image grid: light grey background, pixel-exact (nearest-neighbour) scaling of
+   * the 32 px tiles, small dark labels.
+   */
+  public static Graphics2D sheetGraphics(BufferedImage sheet) {
+    Graphics2D g = sheet.createGraphics();
+    g.setColor(new Color(0xEEEEEE));
+    g.fillRect(0, 0, sheet.getWidth(), sheet.getHeight());
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.DARK_GRAY);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+    return g;
   }
 
   private static String shorten(String text) {

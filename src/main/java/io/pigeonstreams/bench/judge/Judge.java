@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import io.pigeonstreams.bench.data.StickerDataset;
 import java.io.IOException;
@@ -93,10 +92,6 @@ public final class Judge implements AutoCloseable {
       }
     }
     return new Output(logits, feats);
-  }
-
-  static SequentialBlock block(Model model) {
-    return (SequentialBlock) model.getBlock();
   }
 
   @Override

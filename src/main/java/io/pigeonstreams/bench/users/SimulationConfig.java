@@ -43,6 +43,12 @@ public record SimulationConfig(
     }
   }
 
+  /** The same settings for another number of users. */
+  public SimulationConfig withUsers(int count) {
+    return new SimulationConfig(
+        seed, noise, count, historyLength, sequenceLength, interestCategories, interestWeight);
+  }
+
   /** 2,000 users x 7 windows = 14,000 samples (11,200 / 1,400 / 1,400). */
   public static SimulationConfig defaults(long seed, double noise) {
     return new SimulationConfig(seed, noise, 2000, 5, 12, 2, 0.8);
