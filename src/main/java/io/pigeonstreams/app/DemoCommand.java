@@ -51,6 +51,9 @@ import picocli.CommandLine.Spec;
     })
 final class DemoCommand implements Callable<Integer> {
 
+  /** Candidates per demo request: the paper's sweep of alpha_r over 0.0, 0.1, ..., 1.0. */
+  static final int CANDIDATES = 11;
+
   @Spec CommandSpec spec;
 
   @Mixin DataOption data;
@@ -123,7 +126,7 @@ final class DemoCommand implements Callable<Integer> {
                   "bootstrap.servers", kafka.bootstrapServers(),
                   "application.id", "pigeon-demo",
                   "state.dir", state.toString()));
-      try (PigeonEngine engine = new PigeonEngine(config, PigeonEngine.Components.retrieval());
+      try (PigeonEngine engine = new PigeonEngine(config, PigeonEngine.Components.of(config));
           KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
         engine.start();
         if (!engine.awaitReady(Duration.ofSeconds(60))) {
@@ -203,6 +206,8 @@ final class DemoCommand implements Callable<Integer> {
                   .setRequestId(requestId)
                   .setUserId(userId(u))
                   .setReferenceItemId(itemId(ds, next.emoji(), refStyle))
+                  // Pigeon's test-time sweep: alpha_r in {0.0, ..., 1.0}, the best published
+                  .setCandidates(CANDIDATES)
                   .setTimestamp(Instant.ofEpochMilli(++ts))
                   .build();
           send(producer, topics.requests, userId(u), request);

@@ -7,6 +7,7 @@ import io.pigeonstreams.bench.eval.Generators;
 import io.pigeonstreams.bench.eval.MetricsRow;
 import io.pigeonstreams.bench.eval.Report;
 import io.pigeonstreams.bench.eval.StickerGenerator;
+import io.pigeonstreams.bench.eval.SweepPlot;
 import io.pigeonstreams.bench.judge.Judge;
 import io.pigeonstreams.bench.users.Benchmark;
 import io.pigeonstreams.bench.users.Sample;
@@ -89,14 +90,39 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--alpha-h",
-      description = "History mask ratio for Pigeon generators (default 0.2); ignored by baselines.")
+      description =
+          "History mask ratio for Pigeon generators (default: the checkpoint's, 0.2; 0 for"
+              + " pigeon-nomask); ignored by baselines.")
   Double alphaH;
 
   @Option(
       names = "--alpha-r",
       description =
-          "Reference mask ratio for Pigeon generators (default 0.5); ignored by baselines.")
+          "Reference mask ratio for Pigeon generators (default: the best of 0.0, 0.1, ..., 1.0 for"
+              + " each request by the production scorer, as the paper does); ignored by baselines.")
   Double alphaR;
+
+  /** What {@code --sweep} varies. */
+  enum Sweep {
+    ALPHA_H("alpha_h", List.of(0.0, 0.2, 0.4, 0.6, 0.8)),
+    ALPHA_R("alpha_r", List.of(0.0, 0.25, 0.5, 0.75, 1.0));
+
+    final String label;
+    final List<Double> values;
+
+    Sweep(String label, List<Double> values) {
+      this.label = label;
+      this.values = values;
+    }
+  }
+
+  @Option(
+      names = "--sweep",
+      description =
+          "Run one Pigeon generator over a grid of one mask ratio and plot the metrics against it"
+              + " (OUT/sweep-<ratio>.png): ALPHA_H over 0, 0.2, ..., 0.8 or ALPHA_R over 0, 0.25,"
+              + " ..., 1.")
+  Sweep sweep;
 
   @Option(
       names = "--models",
@@ -137,6 +163,15 @@ final class EvalCommand implements Callable<Integer> {
             "unknown generator '" + g + "'; known: " + String.join(", ", Generators.names()));
       }
     }
+    if (sweep != null
+        && (names.size() != 1 || !names.get(0).startsWith("pigeon") || ratioOfSweep() != null)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--sweep runs exactly one Pigeon generator and sets "
+              + "--"
+              + sweep.label.replace('_', '-')
+              + " itself");
+    }
     SimulationConfig config;
     try {
       config = SimulationConfig.defaults(seed, noise).withUsers(users);
@@ -166,21 +201,58 @@ final class EvalCommand implements Callable<Integer> {
         Judge identityJudge = Judge.load(judges, Judge.IDENTITY, ds.emojiCount())) {
       Evaluator evaluator = new Evaluator(ds, styleJudge, identityJudge, true);
       for (String name : names) {
-        try (StickerGenerator generator =
-            Generators.create(name, models, new Generators.MaskRatios(alphaH, alphaR))) {
-          Evaluator.Result result =
-              evaluator.evaluate(generator, samples, split.toLowerCase(Locale.ROOT), seed, noise);
-          rowsOut.add(result.row());
-          images.put(name, result.generated());
+        for (Generators.MaskRatios ratios : ratios()) {
+          try (StickerGenerator generator = Generators.create(name, models, ratios)) {
+            Evaluator.Result result =
+                evaluator.evaluate(generator, samples, split.toLowerCase(Locale.ROOT), seed, noise);
+            rowsOut.add(result.row());
+            images.put(generator.name(), result.generated());
+          }
         }
       }
     }
     List<MetricsRow> table = Report.writeTables(out, rowsOut);
+    if (sweep != null) {
+      Path png = out.resolve("sweep-" + sweep.label.replace('_', '-') + ".png");
+      SweepPlot.write(
+          png,
+          String.format(
+              Locale.ROOT,
+              "%s vs %s (%s, %d samples, noise %.1f)",
+              names.get(0),
+              sweep.label,
+              split,
+              samples.size(),
+              noise),
+          sweep.label,
+          sweep.values,
+          rowsOut);
+      System.out.println("Wrote " + png);
+    }
     Report.writeSamples(out, ds, samples, images, rows);
     System.out.println();
     System.out.print(Report.markdown(table));
     System.out.println("\nWrote " + out.resolve("metrics.csv") + ", metrics.md and samples.png");
     return 0;
+  }
+
+  /** The ratio the sweep varies, as given on the command line (must be unset). */
+  private Double ratioOfSweep() {
+    return sweep == Sweep.ALPHA_H ? alphaH : alphaR;
+  }
+
+  /** The generator's ratios: as given, or one per value of the sweep. */
+  private List<Generators.MaskRatios> ratios() {
+    if (sweep == null) {
+      return List.of(new Generators.MaskRatios(alphaH, alphaR));
+    }
+    return sweep.values.stream()
+        .map(
+            v ->
+                sweep == Sweep.ALPHA_H
+                    ? new Generators.MaskRatios(v, alphaR)
+                    : new Generators.MaskRatios(alphaH, v))
+        .toList();
   }
 
   private Split parseSplit() {

@@ -6,6 +6,7 @@ import io.pigeonstreams.generate.HistoryMasker;
 import io.pigeonstreams.generate.ImageGenerator;
 import io.pigeonstreams.generate.PreferenceScorer;
 import io.pigeonstreams.generate.VisualTokenizer;
+import io.pigeonstreams.generate.pigeon.PigeonComponents;
 import io.pigeonstreams.generate.retrieval.NearestHistoryGenerator;
 import io.pigeonstreams.generate.retrieval.PaletteOutlierMasker;
 import io.pigeonstreams.generate.retrieval.PaletteStructureScorer;
@@ -17,6 +18,8 @@ import io.pigeonstreams.topology.Personalizer;
 import io.pigeonstreams.topology.PigeonTopology;
 import io.pigeonstreams.topology.Topic;
 import io.pigeonstreams.topology.Topics;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,8 +56,37 @@ public final class PigeonEngine implements AutoCloseable {
       PreferenceScorer scorer) {
 
     /**
-     * The default until the Pigeon model lands: the benchmark's nearest-history baseline behind the
-     * generator interface, with a palette tokenizer, outlier masker and palette/structure scorer.
+     * The configured generator: {@code pigeon} (the default: the trained model in {@code
+     * pigeon.model.dir}, its tokenizer, mask generator and encoder scorer) or {@code
+     * nearest-history} (no model: {@link #retrieval()}).
+     */
+    public static Components of(EngineConfig config) throws IOException {
+      String generator = config.get("pigeon.generator");
+      switch (generator) {
+        case "pigeon":
+          return pigeon(
+              Path.of(config.get("pigeon.model.dir")),
+              config.get("pigeon.model.name"),
+              config.getInt("pigeon.history.size"));
+        case "nearest-history":
+          return retrieval();
+        default:
+          throw new IllegalArgumentException(
+              "pigeon.generator must be pigeon or nearest-history, got '" + generator + "'");
+      }
+    }
+
+    /** Pigeon behind every interface; closing the generator closes the model. */
+    public static Components pigeon(Path dir, String name, int historySize) throws IOException {
+      PigeonComponents p = PigeonComponents.load(dir, name, historySize);
+      LOG.info("Pigeon model {} loaded from {}", p.modelVersion(), dir);
+      return new Components(p.tokenizer(), p, p, p.scorer());
+    }
+
+    /**
+     * No model: the benchmark's nearest-history baseline behind the generator interface, with a
+     * palette tokenizer, outlier masker and palette/structure scorer. For tests of the streaming
+     * parts, and machines without the weights.
      */
     public static Components retrieval() {
       return new Components(

@@ -22,7 +22,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     EngineConfig engineConfig = EngineConfig.load(config, System.getenv());
-    PigeonEngine engine = new PigeonEngine(engineConfig, PigeonEngine.Components.retrieval());
+    PigeonEngine engine = new PigeonEngine(engineConfig, PigeonEngine.Components.of(engineConfig));
     Thread hook = new Thread(engine::close, "pigeon-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     engine.start();

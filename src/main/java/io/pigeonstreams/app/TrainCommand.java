@@ -6,6 +6,8 @@ import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonTokenizer;
 import io.pigeonstreams.model.TokenizerConfig;
 import io.pigeonstreams.model.TokenizerTrainer;
+import io.pigeonstreams.train.DpoTrainer;
+import io.pigeonstreams.train.ScorerTrainer;
 import io.pigeonstreams.train.SftTrainer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +23,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "train",
     description = "Train models.",
-    subcommands = {TrainCommand.Judges.class, TrainCommand.Tokenizer.class, TrainCommand.Sft.class})
+    subcommands = {
+      TrainCommand.Judges.class,
+      TrainCommand.Tokenizer.class,
+      TrainCommand.Sft.class,
+      TrainCommand.Scorer.class,
+      TrainCommand.Dpo.class
+    })
 final class TrainCommand {
 
   @Command(
@@ -235,6 +243,20 @@ final class TrainCommand {
 
     @Mixin TrainingOptions training;
 
+    @Option(
+        names = "--no-mask",
+        description =
+            "Train the ablation without the history mask (alpha_h = 0), saved as "
+                + SftTrainer.NOMASK
+                + ".")
+    boolean noMask;
+
+    @Option(
+        names = "--resume",
+        description =
+            "Continue an interrupted run from its last epoch checkpoint (--out/<name>.resume/).")
+    boolean resume;
+
     @Override
     public Integer call() throws Exception {
       StickerDataset ds = data.load();
@@ -249,14 +271,15 @@ final class TrainCommand {
               d.noise(),
               training.maxSteps());
       Path out = training.out;
-      PigeonConfig c = PigeonConfig.defaults();
+      PigeonConfig c = noMask ? PigeonConfig.defaults().withAlphaH(0) : PigeonConfig.defaults();
+      String name = noMask ? SftTrainer.NOMASK : SftTrainer.NAME;
       try (PigeonTokenizer tokenizer = PigeonTokenizer.load(out, TokenizerConfig.defaults())) {
-        SftTrainer.Report r = SftTrainer.train(ds, tokenizer, c, s, out, true);
+        SftTrainer.Report r = SftTrainer.train(ds, tokenizer, c, s, out, name, resume, true);
         String card =
             String.format(
                 Locale.ROOT,
-                "# Pigeon, stage 1 (masked preference reconstruction)%n%n"
-                    + "Written by `java -jar target/pigeon-streams.jar train sft`. PigeonNet: token"
+                "# Pigeon, stage 1 (masked preference reconstruction)%s%n%n"
+                    + "Written by `java -jar target/pigeon-streams.jar train sft%s`. PigeonNet: token"
                     + " embeddings (width %d), MaskGenerator (%d transformer layers, %d heads;"
                     + " importance = cosine(hidden, embedding); Gumbel top-k history mask,"
                     + " alpha_h %.1f, straight-through), PersonalizationModule (%d layers; hybrid"
@@ -268,6 +291,8 @@ final class TrainCommand {
                     + "| steps | %d (batch %d, %d epoch(s), AdamW, cosine from %.0e) |%n"
                     + "| loss first step / mean of last 20 | %.3f / %.3f |%n"
                     + "| wall time | %.1f min on 2 CPU cores |%n",
+                noMask ? ", ablation without the history mask" : "",
+                noMask ? " --no-mask" : "",
                 c.width(),
                 c.maskLayers(),
                 c.heads(),
@@ -284,9 +309,157 @@ final class TrainCommand {
                 r.firstLoss(),
                 r.lastLoss(),
                 r.millis() / 60000.0);
-        Files.writeString(out.resolve("pigeon-sft.md"), card, StandardCharsets.UTF_8);
+        Files.writeString(out.resolve(name + ".md"), card, StandardCharsets.UTF_8);
         System.out.print(card);
       }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "dpo",
+      mixinStandardHelpOptions = true,
+      description =
+          "Stage 2: pairwise preference alignment (DPO) of the stage-1 model in --out on TRAIN"
+              + " prompts; writes pigeon-0000.params and pigeon.md.")
+  static final class Dpo implements Callable<Integer> {
+    @Mixin DataOption data;
+
+    @Mixin TrainingOptions training;
+
+    @Option(
+        names = "--prompts",
+        description = "TRAIN prompts to build preference pairs from (default: all 11,200).")
+    Integer prompts;
+
+    @Override
+    public Integer call() throws Exception {
+      StickerDataset ds = data.load();
+      DpoTrainer.Settings d = DpoTrainer.Settings.defaults();
+      if (prompts != null && prompts < 1) {
+        throw new IllegalArgumentException("--prompts must be >= 1, got " + prompts);
+      }
+      DpoTrainer.Settings s =
+          new DpoTrainer.Settings(
+              training.epochs(d.epochs()),
+              d.batchSize(),
+              d.learningRate(),
+              d.beta(),
+              d.promptAlphaR(),
+              d.seed(),
+              d.simulationSeed(),
+              d.noise(),
+              prompts == null ? d.maxPrompts() : prompts,
+              training.maxSteps());
+      Path out = training.out;
+      PigeonConfig c = PigeonConfig.defaults();
+      DpoTrainer.Report r =
+          DpoTrainer.train(ds, out, SftTrainer.NAME, c, TokenizerConfig.defaults(), s, out, true);
+      String card =
+          String.format(
+              Locale.ROOT,
+              "# Pigeon, stage 2 (pairwise preference alignment, DPO)%n%n"
+                  + "Written by `java -jar target/pigeon-streams.jar train dpo`. For each TRAIN"
+                  + " prompt (history, the target emoji drawn in another style as the reference,"
+                  + " its caption) the frozen stage-1 model generates 11 candidates at alpha_r in"
+                  + " {0.0, 0.1, ..., 1.0}; the reward is the mean similarity to the history images"
+                  + " in the tokenizer encoder's feature space (per-channel mean and standard"
+                  + " deviation; not a benchmark judge); chosen = best, rejected = worst. DPO"
+                  + " (Eq. 10) with beta %.2f; policy and reference both start from stage 1;"
+                  + " log-likelihoods under the prompt at alpha_r %.1f, inference masks.%n%n"
+                  + "| | |%n|---|---|%n| TRAIN prompts (seed %d, noise %.1f) | %d |%n"
+                  + "| preference pairs (best != worst) | %d |%n"
+                  + "| mean alpha_r of chosen / rejected | %.2f / %.2f |%n"
+                  + "| mean reward gap chosen - rejected | %.4f |%n"
+                  + "| steps | %d (batch %d pairs, %d epoch(s), AdamW, cosine from %.0e) |%n"
+                  + "| DPO loss first step / mean of last 20 | %.3f / %.3f |%n"
+                  + "| implicit reward accuracy, last 20 steps | %.3f |%n"
+                  + "| wall time | %.1f min building pairs + %.1f min training, 2 CPU cores |%n",
+              (double) s.beta(),
+              s.promptAlphaR(),
+              s.simulationSeed(),
+              s.noise(),
+              r.prompts(),
+              r.pairs(),
+              r.meanChosenAlphaR(),
+              r.meanRejectedAlphaR(),
+              r.meanRewardGap(),
+              r.steps(),
+              s.batchSize(),
+              s.epochs(),
+              (double) s.learningRate(),
+              r.firstLoss(),
+              r.lastLoss(),
+              r.lastAccuracy(),
+              r.pairMillis() / 60000.0,
+              r.trainMillis() / 60000.0);
+      Files.writeString(out.resolve(DpoTrainer.NAME + ".md"), card, StandardCharsets.UTF_8);
+      System.out.print(card);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "scorer",
+      mixinStandardHelpOptions = true,
+      description =
+          "Train the production scorer's taste encoder contrastively from TRAIN interaction"
+              + " windows (no labels); writes style-encoder-0000.params and scorer.md to --out.")
+  static final class Scorer implements Callable<Integer> {
+    @Mixin DataOption data;
+
+    @Option(
+        names = "--out",
+        defaultValue = "models/pigeon",
+        description = "Model folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--steps", description = "Training steps (default 1500).")
+    Integer steps;
+
+    @Override
+    public Integer call() throws Exception {
+      StickerDataset ds = data.load();
+      ScorerTrainer.Settings d = ScorerTrainer.Settings.defaults();
+      if (steps != null && steps < 1) {
+        throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
+      }
+      ScorerTrainer.Settings s =
+          new ScorerTrainer.Settings(
+              steps == null ? d.steps() : steps,
+              d.batchSize(),
+              d.learningRate(),
+              d.temperature(),
+              d.seed());
+      ScorerTrainer.Report r = ScorerTrainer.train(ds, s, out, true);
+      String card =
+          String.format(
+              Locale.ROOT,
+              "# Production scorer: taste encoder%n%n"
+                  + "Written by `java -jar target/pigeon-streams.jar train scorer`. The judges'"
+                  + " convolutional trunk and a linear projection to 64 dimensions, trained"
+                  + " contrastively (symmetric InfoNCE, temperature %.2f) on pairs of images from"
+                  + " the same TRAIN user window (seed 1, noise 0.2), the other pairs of the batch"
+                  + " as negatives. No style or identity label is read. Used for personalization"
+                  + " in the production scorer (candidate selection in the engine and the"
+                  + " benchmark) and as the stage-2 (DPO) reward.%n%n"
+                  + "| | |%n|---|---|%n| TRAIN windows | %d |%n"
+                  + "| steps | %d (batch %d pairs, AdamW, cosine from %.0e) |%n"
+                  + "| loss first step / mean of last 20 | %.3f / %.3f |%n"
+                  + "| VAL: ground truth closer to the history than the reference | %.3f (0.5 ="
+                  + " chance) |%n"
+                  + "| wall time | %.1f min on 2 CPU cores |%n",
+              (double) s.temperature(),
+              r.windows(),
+              r.steps(),
+              s.batchSize(),
+              (double) s.learningRate(),
+              r.firstLoss(),
+              r.lastLoss(),
+              r.valPreference(),
+              r.millis() / 60000.0);
+      Files.writeString(out.resolve("scorer.md"), card, StandardCharsets.UTF_8);
+      System.out.print(card);
       return 0;
     }
   }

@@ -114,6 +114,12 @@ public final class MaskGenerator extends AbstractBlock {
    */
   public static NDArray historyKeep(
       NDArray scores, NDArray valid, double alphaH, float temperature, boolean training) {
+    return historyKeep(scores, valid, rows(alphaH, scores), temperature, training);
+  }
+
+  /** As above, with one alpha_h per row (B) so that one batch can mix requests. */
+  public static NDArray historyKeep(
+      NDArray scores, NDArray valid, double[] alphaH, float temperature, boolean training) {
     NDArray invalid = valid.mul(-1).add(1).mul(1e9f); // (B, N*L): 0 or 1e9
     NDArray logits = scores.div(temperature).sub(invalid);
     NDArray p = logits.softmax(1); // (B, N*L), zero on padding
@@ -122,7 +128,11 @@ public final class MaskGenerator extends AbstractBlock {
       NDArray u = scores.getManager().randomUniform(1e-6f, 1f - 1e-6f, scores.getShape());
       perturbed = logits.add(u.log().neg().log().neg()); // + Gumbel(0, 1)
     }
-    NDArray k = valid.sum(new int[] {1}, true).mul(1 - alphaH).sub(1e-6f).ceil(); // (B, 1)
+    NDArray keepRatio =
+        scores
+            .getManager()
+            .create(toFloats(alphaH, 1), new Shape(alphaH.length, 1)); // (B, 1): 1 - alpha_h
+    NDArray k = valid.sum(new int[] {1}, true).mul(keepRatio).sub(1e-6f).ceil(); // (B, 1)
     NDArray rank = perturbed.stopGradient().argSort(1, false).argSort(1, true); // 0 = best
     NDArray hard =
         rank.toType(DataType.FLOAT32, false).lt(k).toType(DataType.FLOAT32, false).mul(valid);
@@ -135,10 +145,34 @@ public final class MaskGenerator extends AbstractBlock {
    * ones at inference.
    */
   public static NDArray referenceKeep(NDArray scores, double alphaR, boolean training) {
+    return referenceKeep(scores, rows(alphaR, scores), training);
+  }
+
+  /** As above, with one alpha_r per row (B): the candidates of a sweep share one batch. */
+  public static NDArray referenceKeep(NDArray scores, double[] alphaR, boolean training) {
     int l = (int) scores.getShape().get(1);
-    int masked = (int) Math.round(alphaR * l);
+    float[] masked = new float[alphaR.length];
+    for (int i = 0; i < masked.length; i++) {
+      masked[i] = Math.round(alphaR[i] * l);
+    }
+    NDArray count = scores.getManager().create(masked, new Shape(masked.length, 1)); // (B, 1)
     // rank 0 = the token masked first: highest score in training, lowest at inference
-    NDArray rank = scores.stopGradient().argSort(1, !training).argSort(1, true);
-    return rank.toType(DataType.FLOAT32, false).gte(masked).toType(DataType.FLOAT32, false);
+    NDArray rank = scores.stopGradient().argSort(1, !training).argSort(1, true); // (B, L)
+    return rank.toType(DataType.FLOAT32, false).gte(count).toType(DataType.FLOAT32, false);
+  }
+
+  private static double[] rows(double ratio, NDArray scores) {
+    double[] r = new double[(int) scores.getShape().get(0)];
+    java.util.Arrays.fill(r, ratio);
+    return r;
+  }
+
+  /** {@code offset - r} per row. */
+  private static float[] toFloats(double[] ratios, int offset) {
+    float[] f = new float[ratios.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) (offset - ratios[i]);
+    }
+    return f;
   }
 }

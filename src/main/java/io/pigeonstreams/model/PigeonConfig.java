@@ -22,6 +22,12 @@ public record PigeonConfig(
     double alphaH,
     float gumbelTemperature) {
 
+  /** The same network with another history mask ratio (0 for the no-mask ablation). */
+  public PigeonConfig withAlphaH(double ratio) {
+    return new PigeonConfig(
+        width, heads, layers, maskLayers, textVocabulary, maxTextTokens, ratio, gumbelTemperature);
+  }
+
   public static PigeonConfig defaults() {
     return new PigeonConfig(128, 4, 4, 2, 2048, 8, 0.2, 0.5f);
   }

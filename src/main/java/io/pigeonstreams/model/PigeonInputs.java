@@ -11,7 +11,16 @@ import java.util.List;
  */
 public final class PigeonInputs {
 
-  /** One prompt: up to N history images' tokens (most recent first), the reference, its caption. */
+  /**
+   * A history token already removed by the mask generator (the engine masks before it generates):
+   * treated like padding.
+   */
+  public static final int MASKED = -1;
+
+  /**
+   * One prompt: up to N history images' tokens (most recent first; {@link #MASKED} for masked
+   * tokens), the reference, its caption.
+   */
   public record Prompt(List<int[]> history, int[] reference, String caption) {}
 
   private PigeonInputs() {}
@@ -34,8 +43,12 @@ public final class PigeonInputs {
     for (int i = 0; i < b; i++) {
       Prompt p = prompts.get(i);
       for (int n = 0; n < Math.min(historySize, p.history().size()); n++) {
-        System.arraycopy(p.history().get(n), 0, history, i * th + n * l, l);
-        java.util.Arrays.fill(valid, i * th + n * l, i * th + (n + 1) * l, 1f);
+        int[] tokens = p.history().get(n);
+        for (int j = 0; j < l; j++) {
+          boolean kept = tokens[j] != MASKED;
+          history[i * th + n * l + j] = kept ? tokens[j] : 0;
+          valid[i * th + n * l + j] = kept ? 1f : 0f;
+        }
       }
       System.arraycopy(p.reference(), 0, reference, i * l, l);
       for (int j = 0; j < l; j++) {

@@ -6,8 +6,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.pigeonstreams.generate.Candidate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +64,21 @@ public final class PigeonModel implements AutoCloseable {
     return new PigeonModel(tokenizer, model, net, historySize);
   }
 
+  public PigeonTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public PigeonConfig config() {
+    return net.config();
+  }
+
+  /** History images kept per prompt (N). */
+  public int historySize() {
+    return historySize;
+  }
+
   /**
-   * @param histories each prompt's history images (chronological), at most N used
+   * @param histories each prompt's history images (most recent first), at most N used
    * @param references reference images
    * @param captions the references' captions
    */
@@ -73,23 +88,72 @@ public final class PigeonModel implements AutoCloseable {
       List<String> captions,
       double alphaH,
       double alphaR) {
-    List<int[]> referenceTokens = tokenizer.tokenize(references);
+    List<PigeonInputs.Prompt> prompts = prompts(histories, references, captions);
+    return tokenizer.decode(
+        generateTokens(prompts, fill(prompts.size(), alphaH), fill(prompts.size(), alphaR)));
+  }
+
+  /**
+   * One candidate per (prompt, alpha_r), all in one batch: the candidate sweep of Pigeon's stage 2
+   * and inference (§2.2.4–2.2.5).
+   *
+   * @return per prompt, its candidates in the order of {@code alphaRs}
+   */
+  public List<List<Candidate>> candidates(
+      List<List<float[]>> histories,
+      List<float[]> references,
+      List<String> captions,
+      double alphaH,
+      List<Double> alphaRs) {
+    List<PigeonInputs.Prompt> prompts = prompts(histories, references, captions);
+    List<PigeonInputs.Prompt> rows = new ArrayList<>();
+    double[] ar = new double[prompts.size() * alphaRs.size()];
+    for (int i = 0; i < prompts.size(); i++) {
+      for (int a = 0; a < alphaRs.size(); a++) {
+        rows.add(prompts.get(i));
+        ar[i * alphaRs.size() + a] = alphaRs.get(a);
+      }
+    }
+    List<int[]> tokens = generateTokens(rows, fill(rows.size(), alphaH), ar);
+    List<float[]> images = tokenizer.decode(tokens);
+    List<List<Candidate>> out = new ArrayList<>();
+    for (int i = 0; i < prompts.size(); i++) {
+      List<Candidate> c = new ArrayList<>();
+      for (int a = 0; a < alphaRs.size(); a++) {
+        int row = i * alphaRs.size() + a;
+        c.add(new Candidate(images.get(row), tokens.get(row), alphaRs.get(a)));
+      }
+      out.add(c);
+    }
+    return out;
+  }
+
+  /** Tokenizes the images of each prompt (one tokenizer pass for the whole batch). */
+  public List<PigeonInputs.Prompt> prompts(
+      List<List<float[]>> histories, List<float[]> references, List<String> captions) {
+    List<float[]> all = new ArrayList<>(references);
+    for (List<float[]> h : histories) {
+      all.addAll(h.subList(0, Math.min(historySize, h.size())));
+    }
+    List<int[]> tokens = tokenizer.tokenize(all);
+    int next = references.size();
     List<PigeonInputs.Prompt> prompts = new ArrayList<>();
     for (int i = 0; i < references.size(); i++) {
-      List<float[]> h = histories.get(i);
-      List<int[]> ht = h.isEmpty() ? List.of() : tokenizer.tokenize(h);
-      prompts.add(new PigeonInputs.Prompt(ht, referenceTokens.get(i), captions.get(i)));
+      int n = Math.min(historySize, histories.get(i).size());
+      prompts.add(
+          new PigeonInputs.Prompt(
+              List.copyOf(tokens.subList(next, next + n)), tokens.get(i), captions.get(i)));
+      next += n;
     }
+    return prompts;
+  }
+
+  /** Argmax visual tokens (one parallel pass) for each prompt at its own alpha_h and alpha_r. */
+  public List<int[]> generateTokens(
+      List<PigeonInputs.Prompt> prompts, double[] alphaH, double[] alphaR) {
     List<int[]> generated = new ArrayList<>();
     try (NDManager m = model.getNDManager().newSubManager()) {
-      NDList in =
-          PigeonInputs.build(
-              m, prompts, historySize, codebook, tokenizer.config().codeDim(), net.config());
-      PairList<String, Object> alphas = new PairList<>();
-      alphas.add(PigeonNet.ALPHA_H, alphaH);
-      alphas.add(PigeonNet.ALPHA_R, alphaR);
-      NDArray logits =
-          net.forward(new ParameterStore(m, false), in, false, alphas).get(0); // (B, L, K)
+      NDArray logits = logits(m, prompts, alphaH, alphaR); // (B, L, K)
       long[] best = logits.argMax(2).toLongArray(); // (B, L)
       for (int i = 0; i < prompts.size(); i++) {
         int[] t = new int[TokenizerConfig.TOKENS];
@@ -99,7 +163,85 @@ public final class PigeonModel implements AutoCloseable {
         generated.add(t);
       }
     }
-    return tokenizer.decode(generated);
+    return generated;
+  }
+
+  /**
+   * The mask generator alone (Eq. 2–4, inference): each prompt's history tokens with the masked
+   * ones replaced by {@link PigeonInputs#MASKED}, at the prompt's alpha_h.
+   */
+  public List<List<int[]>> maskHistory(List<PigeonInputs.Prompt> prompts, double[] alphaH) {
+    List<List<int[]>> out = new ArrayList<>();
+    try (NDManager m = model.getNDManager().newSubManager()) {
+      NDList in =
+          PigeonInputs.build(
+              m, prompts, historySize, codebook, tokenizer.config().codeDim(), net.config());
+      PairList<String, Object> alphas = new PairList<>();
+      alphas.add(PigeonNet.ALPHA_H, alphaH);
+      alphas.add(PigeonNet.MASK_ONLY, Boolean.TRUE);
+      float[] keep =
+          net.forward(new ParameterStore(m, false), in, false, alphas)
+              .get(1)
+              .toFloatArray(); // (B, N*L)
+      int l = TokenizerConfig.TOKENS;
+      for (int i = 0; i < prompts.size(); i++) {
+        List<int[]> masked = new ArrayList<>();
+        List<int[]> history = prompts.get(i).history();
+        for (int n = 0; n < Math.min(historySize, history.size()); n++) {
+          int[] t = history.get(n).clone();
+          for (int j = 0; j < l; j++) {
+            if (keep[(i * historySize + n) * l + j] < 0.5f) {
+              t[j] = PigeonInputs.MASKED;
+            }
+          }
+          masked.add(t);
+        }
+        out.add(masked);
+      }
+    }
+    return out;
+  }
+
+  /** log p(target tokens | prompt) per prompt, at inference masks: what DPO's reference gives. */
+  public double[] logLikelihood(
+      List<PigeonInputs.Prompt> prompts, List<int[]> targets, double alphaH, double alphaR) {
+    try (NDManager m = model.getNDManager().newSubManager()) {
+      NDArray logits =
+          logits(m, prompts, fill(prompts.size(), alphaH), fill(prompts.size(), alphaR));
+      NDArray y = m.create(flatten(targets), new Shape(targets.size(), TokenizerConfig.TOKENS));
+      float[] ll = PigeonNet.sequenceLogLikelihood(logits, y).toFloatArray(); // (B)
+      double[] out = new double[ll.length];
+      for (int i = 0; i < ll.length; i++) {
+        out[i] = ll[i];
+      }
+      return out;
+    }
+  }
+
+  private NDArray logits(
+      NDManager m, List<PigeonInputs.Prompt> prompts, double[] alphaH, double[] alphaR) {
+    NDList in =
+        PigeonInputs.build(
+            m, prompts, historySize, codebook, tokenizer.config().codeDim(), net.config());
+    PairList<String, Object> alphas = new PairList<>();
+    alphas.add(PigeonNet.ALPHA_H, alphaH);
+    alphas.add(PigeonNet.ALPHA_R, alphaR);
+    return net.forward(new ParameterStore(m, false), in, false, alphas).get(0); // (B, L, K)
+  }
+
+  /** Token sequences (each L) -> one row-major int array (B * L). */
+  public static int[] flatten(List<int[]> tokens) {
+    int[] flat = new int[tokens.size() * TokenizerConfig.TOKENS];
+    for (int i = 0; i < tokens.size(); i++) {
+      System.arraycopy(tokens.get(i), 0, flat, i * TokenizerConfig.TOKENS, TokenizerConfig.TOKENS);
+    }
+    return flat;
+  }
+
+  private static double[] fill(int n, double value) {
+    double[] a = new double[n];
+    java.util.Arrays.fill(a, value);
+    return a;
   }
 
   @Override

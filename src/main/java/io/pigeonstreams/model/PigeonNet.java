@@ -17,13 +17,16 @@ import ai.djl.util.PairList;
  *
  * <p>Inputs: history tokens (B, N*L) int32, history validity (B, N*L), reference tokens (B, L)
  * int32, reference code vectors (B, L, D), caption word ids (B, T) int32. Parameters {@code alphaH}
- * and {@code alphaR} (Double). Outputs: target logits (B, L, K), history keep weights (B, N*L),
- * reference keep (B, L).
+ * and {@code alphaR}: a Double for the whole batch, or a double[] with one ratio per row. Outputs:
+ * target logits (B, L, K), history keep weights (B, N*L), reference keep (B, L).
  */
 public final class PigeonNet extends AbstractBlock {
 
   public static final String ALPHA_H = "alphaH";
   public static final String ALPHA_R = "alphaR";
+
+  /** Parameter: when TRUE, run the mask generator only (output 0 is then not logits). */
+  public static final String MASK_ONLY = "maskOnly";
 
   private final PigeonConfig config;
   private final int tokens;
@@ -62,8 +65,9 @@ public final class PigeonNet extends AbstractBlock {
     NDArray referenceTokens = inputs.get(2); // (B, L)
     NDArray referenceCodes = inputs.get(3); // (B, L, D)
     NDArray text = inputs.get(4); // (B, T)
-    double alphaH = param(params, ALPHA_H, config.alphaH());
-    double alphaR = param(params, ALPHA_R, 0.0);
+    int b = (int) historyTokens.getShape().get(0);
+    double[] alphaH = param(params, ALPHA_H, config.alphaH(), b);
+    double[] alphaR = param(params, ALPHA_R, 0.0, b);
     int th = (int) historyTokens.getShape().get(1);
 
     NDArray eh = embed(ps, historyTokens, training).mul(historyValid.expandDims(2)); // (B, N*L, C)
@@ -75,6 +79,9 @@ public final class PigeonNet extends AbstractBlock {
             scores.get(":, :" + th), historyValid, alphaH, config.gumbelTemperature(), training);
     NDArray referenceKeep =
         MaskGenerator.referenceKeep(scores.get(":, " + th + ":"), alphaR, training);
+    if (params != null && Boolean.TRUE.equals(params.get(MASK_ONLY))) {
+      return new NDList(historyKeep, historyKeep, referenceKeep); // no logits: masks only
+    }
     // Eq. 4: masked history embeddings, scaled by the straight-through keep weights so that the
     // reconstruction loss reaches the mask generator
     NDArray masked = eh.mul(historyKeep.expandDims(2)); // (B, N*L, C)
@@ -89,12 +96,20 @@ public final class PigeonNet extends AbstractBlock {
     return embedding.forward(ps, new NDList(ids), training).singletonOrThrow();
   }
 
-  private static double param(PairList<String, Object> params, String key, double fallback) {
-    if (params == null) {
-      return fallback;
+  /** A ratio for every row: a Number (the whole batch) or a double[] (one per row). */
+  private static double[] param(
+      PairList<String, Object> params, String key, double fallback, int rows) {
+    Object v = params == null ? null : params.get(key);
+    if (v instanceof double[] perRow) {
+      if (perRow.length != rows) {
+        throw new IllegalArgumentException(
+            key + " has " + perRow.length + " values for " + rows + " rows");
+      }
+      return perRow;
     }
-    Object v = params.get(key);
-    return v == null ? fallback : ((Number) v).doubleValue();
+    double[] all = new double[rows];
+    java.util.Arrays.fill(all, v == null ? fallback : ((Number) v).doubleValue());
+    return all;
   }
 
   /**

@@ -70,13 +70,33 @@ public final class PigeonTokenizer implements VisualTokenizer, TokenDecoder, Aut
     return decode(List.of(tokens)).get(0);
   }
 
+  /**
+   * The encoder's continuous features of each image, before quantization: D * 16 floats, (D, 4, 4)
+   * row-major. What the production scorer compares images in.
+   */
+  public List<float[]> features(List<float[]> images) {
+    try (NDManager m = model.getNDManager().newSubManager()) {
+      float[] f = net.features(new ParameterStore(m, false), batch(m, images)).toFloatArray();
+      int per = f.length / Math.max(1, images.size());
+      List<float[]> out = new ArrayList<>();
+      for (int i = 0; i < images.size(); i++) {
+        out.add(java.util.Arrays.copyOfRange(f, i * per, (i + 1) * per));
+      }
+      return out;
+    }
+  }
+
+  private static NDArray batch(NDManager m, List<float[]> images) {
+    float[] flat = new float[images.size() * StickerImage.PIXELS];
+    for (int i = 0; i < images.size(); i++) {
+      System.arraycopy(images.get(i), 0, flat, i * StickerImage.PIXELS, StickerImage.PIXELS);
+    }
+    return m.create(flat, new Shape(images.size(), 3, 32, 32)); // (B, 3, 32, 32)
+  }
+
   public List<int[]> tokenize(List<float[]> images) {
     try (NDManager m = model.getNDManager().newSubManager()) {
-      float[] flat = new float[images.size() * StickerImage.PIXELS];
-      for (int i = 0; i < images.size(); i++) {
-        System.arraycopy(images.get(i), 0, flat, i * StickerImage.PIXELS, StickerImage.PIXELS);
-      }
-      NDArray x = m.create(flat, new Shape(images.size(), 3, 32, 32)); // (B, 3, 32, 32)
+      NDArray x = batch(m, images); // (B, 3, 32, 32)
       long[] t = net.encode(new ParameterStore(m, false), x).toLongArray(); // (B, 16)
       List<int[]> out = new ArrayList<>();
       for (int i = 0; i < images.size(); i++) {

@@ -116,6 +116,11 @@ public final class VqAutoencoder extends AbstractBlock {
     return quantizer.forward(ps, new NDList(z), false).get(2);
   }
 
+  /** Images (B, 3, 32, 32) -> the encoder's continuous features (B, D, 4, 4), before VQ. */
+  public NDArray features(ParameterStore ps, NDArray images) {
+    return encoder.forward(ps, new NDList(images), false).singletonOrThrow();
+  }
+
   /** Tokens (B, 16) -> images (B, 3, 32, 32). */
   public NDArray decode(ParameterStore ps, NDArray tokens) {
     NDArray grid = quantizer.embed(ps, tokens, TokenizerConfig.GRID); // (B, D, 4, 4)

@@ -206,11 +206,9 @@ public final class Personalizer {
       if (entry == null) {
         throw new Rejection("unknown reference item '" + request.getReferenceItemId() + "'");
       }
+      float[] image = StickerImage.fromRaw(StickerImage.bytes(entry.getRaster()));
       return new Reference(
-          StickerImage.fromRaw(StickerImage.bytes(entry.getRaster())),
-          toArray(entry.getTokens()),
-          captionOf(request, entry.getCaption()),
-          entry.getItemId());
+          image, tokensOf(entry, image), captionOf(request, entry.getCaption()), entry.getItemId());
     }
     if (request.getReferenceImage() == null) {
       throw new Rejection("no reference: set referenceItemId or referenceImage");
@@ -260,10 +258,15 @@ public final class Personalizer {
   }
 
   private HistoryEntry entryOf(CatalogEntry entry) {
-    return new HistoryEntry(
-        entry.getItemId(),
-        StickerImage.fromRaw(StickerImage.bytes(entry.getRaster())),
-        toArray(entry.getTokens()));
+    float[] image = StickerImage.fromRaw(StickerImage.bytes(entry.getRaster()));
+    return new HistoryEntry(entry.getItemId(), image, tokensOf(entry, image));
+  }
+
+  /** The entry's tokens, or fresh ones when another tokenizer (an older model) made them. */
+  private int[] tokensOf(CatalogEntry entry, float[] image) {
+    return tokenizer.name().equals(entry.getTokenizer())
+        ? toArray(entry.getTokens())
+        : tokenizer.tokenize(image);
   }
 
   /** A catalog entry for an arriving item: its raster at model resolution and its tokens. */

@@ -44,6 +44,9 @@ public final class SftTrainer {
 
   public static final String NAME = "pigeon-sft";
 
+  /** The ablation trained and run without the history mask (alpha_h = 0). */
+  public static final String NOMASK = "pigeon-nomask";
+
   /** Settings; the defaults are what the committed stage-1 model was trained with. */
   public record Settings(
       int epochs,
@@ -62,12 +65,37 @@ public final class SftTrainer {
 
   private SftTrainer() {}
 
+  /** Consumes the random draws of one epoch without training: what resuming skips. */
+  private static void replayEpoch(List<Sample> samples, Random rng, int batchSize) {
+    Collections.shuffle(new ArrayList<>(samples), rng);
+    for (int from = 0; from < samples.size(); from += batchSize) {
+      rng.nextDouble(); // alpha_r of the batch
+    }
+  }
+
   public static Report train(
       StickerDataset ds,
       PigeonTokenizer tokenizer,
       PigeonConfig config,
       Settings settings,
       Path outDir,
+      String name,
+      boolean progress)
+      throws IOException {
+    return train(ds, tokenizer, config, settings, outDir, name, false, progress);
+  }
+
+  /**
+   * @param resume continue from the last epoch checkpoint in {@code outDir/<name>.resume/}, if any
+   */
+  public static Report train(
+      StickerDataset ds,
+      PigeonTokenizer tokenizer,
+      PigeonConfig config,
+      Settings settings,
+      Path outDir,
+      String name,
+      boolean resume,
       boolean progress)
       throws IOException {
     long start = System.currentTimeMillis();
@@ -87,26 +115,49 @@ public final class SftTrainer {
     double recent = 0;
     int recentCount = 0;
     int step = 0;
-    try (Model model = Model.newInstance(NAME)) {
+    Checkpoint checkpoint = new Checkpoint(outDir, name);
+    Checkpoint.Progress done =
+        resume ? checkpoint.progress().orElse(new Checkpoint.Progress(0, 0)) : null;
+    try (Model model = Model.newInstance(name)) {
       PigeonNet net =
           new PigeonNet(config, TokenizerConfig.TOKENS, tokenizer.config().codebookSize());
       model.setBlock(net);
+      Shape[] shapes = PigeonInputs.shapes(historySize, codeDim, config);
+      int firstEpoch = 0;
+      if (done != null && done.epochs() > 0) {
+        net.initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, shapes);
+        checkpoint.loadInto(model);
+        firstEpoch = done.epochs();
+        step = done.steps();
+        for (int epoch = 0; epoch < firstEpoch; epoch++) {
+          replayEpoch(samples, rng, settings.batchSize()); // same data order and alpha_r draws
+        }
+      }
+      Tracker cosine =
+          Tracker.cosine()
+              .setBaseValue(settings.learningRate())
+              .optFinalValue(settings.learningRate() / 20f)
+              .setMaxUpdates(Math.max(1, totalSteps))
+              .build();
+      int offset = step;
       DefaultTrainingConfig trainingConfig =
           new DefaultTrainingConfig(Loss.l2Loss())
               .optOptimizer(
                   Optimizer.adamW()
                       .optLearningRateTracker(
-                          Tracker.cosine()
-                              .setBaseValue(settings.learningRate())
-                              .optFinalValue(settings.learningRate() / 20f)
-                              .setMaxUpdates(Math.max(1, totalSteps))
-                              .build())
+                          (Tracker) update -> cosine.getNewValue(update + offset))
                       .build());
       try (Trainer trainer = model.newTrainer(trainingConfig);
           ProgressBar bar = progress ? new ProgressBar("Stage 1 (SFT)", totalSteps) : null) {
-        trainer.initialize(PigeonInputs.shapes(historySize, codeDim, config));
+        trainer.initialize(shapes); // keeps resumed weights
+        if (bar != null) {
+          bar.stepTo(step);
+        }
         training:
-        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+        for (int epoch = firstEpoch; epoch < settings.epochs(); epoch++) {
+          if (epoch > firstEpoch) {
+            checkpoint.save(model, new Checkpoint.Progress(epoch, step));
+          }
           List<Sample> order = new ArrayList<>(samples);
           Collections.shuffle(order, rng);
           for (int from = 0; from < order.size(); from += settings.batchSize()) {
@@ -163,7 +214,8 @@ public final class SftTrainer {
         }
       }
       Files.createDirectories(outDir);
-      model.save(outDir, NAME);
+      model.save(outDir, name);
+      checkpoint.delete();
     }
     return new Report(
         samples.size(),

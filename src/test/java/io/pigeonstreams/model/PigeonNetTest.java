@@ -64,6 +64,33 @@ class PigeonNetTest {
   }
 
   @Test
+  void shouldMaskEachRowAtItsOwnRatiosSoOneBatchCanMixRequests() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      PairList<String, Object> p = new PairList<>();
+      p.add(PigeonNet.ALPHA_H, new double[] {0.0, 0.5});
+      p.add(PigeonNet.ALPHA_R, new double[] {1.0, 0.25});
+      NDList out = initialized(m, 1).forward(new ParameterStore(m, false), inputs(m), false, p);
+      // row 0 keeps all 80 history tokens and no reference token; row 1 keeps 40 and 12
+      assertThat(out.get(1).sum(new int[] {1}).toFloatArray()).containsExactly(80f, 40f);
+      assertThat(out.get(2).sum(new int[] {1}).toFloatArray()).containsExactly(0f, 12f);
+    }
+  }
+
+  @Test
+  void shouldRejectPerRowRatiosOfTheWrongLength() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      PairList<String, Object> p = new PairList<>();
+      p.add(PigeonNet.ALPHA_H, new double[] {0.2, 0.2, 0.2});
+      PigeonNet net = initialized(m, 1);
+      NDList in = inputs(m);
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> net.forward(new ParameterStore(m, false), in, false, p))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("3 values for 2 rows");
+    }
+  }
+
+  @Test
   void shouldPredictEveryTargetTokenFromTheHybridPrompt() {
     try (NDManager m = NDManager.newBaseManager()) {
       NDList out =

@@ -34,6 +34,7 @@ class SftTrainerTest {
               TINY,
               new SftTrainer.Settings(1, 8, 3e-3f, 1L, 1L, 0.2, 4),
               dir,
+              SftTrainer.NAME,
               false);
     }
     assertThat(report.steps()).isEqualTo(4);
@@ -49,6 +50,53 @@ class SftTrainerTest {
               0.5);
       assertThat(images).hasSize(2);
       assertThat(images.get(0)).hasSize(StickerDataset.PIXELS);
+    }
+  }
+
+  @Test
+  void shouldResumeFromTheLastEpochCheckpointAndRemoveIt(@TempDir Path dir) throws Exception {
+    StickerDataset ds = TestData.dataset();
+    TokenizerTrainer.train(
+        ds, TINY_TOKENIZER, new TokenizerTrainer.Settings(1, 32, 5e-3f, 1L), dir, false, 2);
+    try (PigeonTokenizer tokenizer = PigeonTokenizer.load(dir, TINY_TOKENIZER)) {
+      SftTrainer.train(
+          ds,
+          tokenizer,
+          TINY,
+          new SftTrainer.Settings(1, 8, 3e-3f, 1L, 1L, 0.2, 2),
+          dir,
+          SftTrainer.NAME,
+          false);
+      // pretend the run was killed after its first epoch (1,400 steps of 8 samples)
+      Checkpoint checkpoint = new Checkpoint(dir, SftTrainer.NAME);
+      try (ai.djl.Model m = ai.djl.Model.newInstance(SftTrainer.NAME)) {
+        io.pigeonstreams.model.PigeonNet net =
+            new io.pigeonstreams.model.PigeonNet(TINY, TokenizerConfig.TOKENS, 16);
+        m.setBlock(net);
+        net.initialize(
+            m.getNDManager(),
+            ai.djl.ndarray.types.DataType.FLOAT32,
+            io.pigeonstreams.model.PigeonInputs.shapes(5, 8, TINY));
+        m.load(dir, SftTrainer.NAME);
+        checkpoint.save(m, new Checkpoint.Progress(1, 1400));
+      }
+      assertThat(checkpoint.progress()).contains(new Checkpoint.Progress(1, 1400));
+
+      SftTrainer.Report resumed =
+          SftTrainer.train(
+              ds,
+              tokenizer,
+              TINY,
+              new SftTrainer.Settings(2, 8, 3e-3f, 1L, 1L, 0.2, 1402),
+              dir,
+              SftTrainer.NAME,
+              true,
+              false);
+      // epoch 2 only: the step count goes on from 1,400 and stops at the cap
+      assertThat(resumed.steps()).isEqualTo(1402);
+      assertThat(resumed.firstLoss()).isFinite();
+      assertThat(checkpoint.progress()).isEmpty();
+      assertThat(dir.resolve(SftTrainer.NAME + ".resume")).doesNotExist();
     }
   }
 }

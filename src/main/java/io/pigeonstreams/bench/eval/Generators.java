@@ -30,13 +30,18 @@ public final class Generators {
     KNOWN.put("random-history", (models, ratios) -> Baselines.randomHistory());
     KNOWN.put(
         "recon", (models, ratios) -> withModel(() -> new ReconGenerator(models.resolve("pigeon"))));
-    KNOWN.put(
-        "pigeon-sft",
-        (models, ratios) ->
-            withModel(
-                () ->
-                    new PigeonGenerator(
-                        "pigeon-sft", models.resolve("pigeon"), "pigeon-sft", ratios)));
+    KNOWN.put("pigeon", pigeon("pigeon", 0.2));
+    KNOWN.put("pigeon-sft", pigeon("pigeon-sft", 0.2));
+    KNOWN.put("pigeon-nomask", pigeon("pigeon-nomask", 0.0));
+  }
+
+  /** A checkpoint in models/pigeon, run with its own alpha_h unless told otherwise. */
+  private static Factory pigeon(String checkpoint, double alphaH) {
+    return (models, ratios) ->
+        withModel(
+            () ->
+                new PigeonGenerator(
+                    checkpoint, models.resolve("pigeon"), checkpoint, alphaH, ratios));
   }
 
   private interface ModelLoader {

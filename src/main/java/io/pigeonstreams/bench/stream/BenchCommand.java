@@ -10,13 +10,14 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks of the streaming engine on an in-process Kafka broker.",
-    subcommands = {HistoryBenchCommand.class})
+    subcommands = {HistoryBenchCommand.class, ModelBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing required subcommand: history");
+    throw new ParameterException(
+        spec.commandLine(), "Missing required subcommand: history or model");
   }
 }

@@ -42,6 +42,7 @@ class BaselinesTest {
     assertThatThrownBy(() -> Generators.create("dalle"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown generator 'dalle'")
-        .hasMessageContaining("grd, nearest-history, random-history, recon, pigeon-sft");
+        .hasMessageContaining(
+            "grd, nearest-history, random-history, recon, pigeon, pigeon-sft, pigeon-nomask");
   }
 }

@@ -1,0 +1,151 @@
+package io.pigeonstreams.generate.pigeon;
+
+import io.pigeonstreams.generate.Candidate;
+import io.pigeonstreams.generate.GenerationContext;
+import io.pigeonstreams.generate.HistoryEntry;
+import io.pigeonstreams.generate.HistoryMasker;
+import io.pigeonstreams.generate.ImageGenerator;
+import io.pigeonstreams.model.EncoderScorer;
+import io.pigeonstreams.model.PigeonConfig;
+import io.pigeonstreams.model.PigeonInputs;
+import io.pigeonstreams.model.PigeonModel;
+import io.pigeonstreams.model.StyleEncoder;
+import io.pigeonstreams.model.TokenizerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The trained Pigeon model behind the engine's interfaces: its mask generator is the {@link
+ * HistoryMasker} (token level: masked tokens become {@link PigeonInputs#MASKED}, an item whose
+ * tokens are all masked is dropped), its personalization module and tokenizer decoder are the
+ * {@link ImageGenerator}, which generates all of a request's candidates (one per alpha_r) in one
+ * batch; {@link #scorer()} is the production scorer. The catalog must be tokenized with {@link
+ * #tokenizer()}.
+ */
+public final class PigeonComponents implements HistoryMasker, ImageGenerator {
+
+  private final PigeonModel model;
+  private final StyleEncoder taste;
+  private final EncoderScorer scorer;
+  private final String version;
+
+  private PigeonComponents(PigeonModel model, StyleEncoder taste, String version) {
+    this.model = model;
+    this.taste = taste;
+    this.scorer = new EncoderScorer(model.tokenizer(), taste);
+    this.version = version;
+  }
+
+  /**
+   * Loads {@code dir/<name>-0000.params} and the tokenizer beside it, offline.
+   *
+   * @param historySize N, history items per prompt
+   */
+  public static PigeonComponents load(Path dir, String name, int historySize) throws IOException {
+    return load(dir, name, PigeonConfig.defaults(), TokenizerConfig.defaults(), historySize);
+  }
+
+  /** As above, for a network of another size. */
+  public static PigeonComponents load(
+      Path dir, String name, PigeonConfig config, TokenizerConfig tokenizerConfig, int historySize)
+      throws IOException {
+    PigeonModel model = PigeonModel.load(dir, name, config, tokenizerConfig, historySize);
+    StyleEncoder taste;
+    try {
+      taste = StyleEncoder.load(dir);
+    } catch (IOException e) {
+      model.close();
+      throw e;
+    }
+    String digest = sha256(dir.resolve(name + "-0000.params")).substring(0, 12);
+    return new PigeonComponents(model, taste, name + "@" + digest);
+  }
+
+  public io.pigeonstreams.model.PigeonTokenizer tokenizer() {
+    return model.tokenizer();
+  }
+
+  public PigeonModel model() {
+    return model;
+  }
+
+  /** The production scorer over this model's tokenizer and the taste encoder. */
+  public EncoderScorer scorer() {
+    return scorer;
+  }
+
+  /** The checkpoint's name and the first 12 hex digits of its weights' SHA-256. */
+  @Override
+  public String modelVersion() {
+    return version;
+  }
+
+  @Override
+  public List<HistoryEntry> keep(List<HistoryEntry> history, double alphaH, float[] reference) {
+    if (history.isEmpty()) {
+      return List.of();
+    }
+    List<HistoryEntry> used = history.subList(0, Math.min(history.size(), model.historySize()));
+    List<int[]> tokens = used.stream().map(HistoryEntry::tokens).toList();
+    int[] referenceTokens = model.tokenizer().tokenize(reference);
+    List<int[]> masked =
+        model
+            .maskHistory(
+                List.of(new PigeonInputs.Prompt(tokens, referenceTokens, "")),
+                new double[] {alphaH})
+            .get(0);
+    List<HistoryEntry> kept = new ArrayList<>();
+    for (int i = 0; i < used.size(); i++) {
+      int[] t = masked.get(i);
+      if (Arrays.stream(t).anyMatch(v -> v != PigeonInputs.MASKED)) {
+        kept.add(new HistoryEntry(used.get(i).itemId(), used.get(i).image(), t));
+      }
+    }
+    return kept;
+  }
+
+  /**
+   * @param context its history already masked by {@link #keep} (so alpha_h 0 here)
+   */
+  @Override
+  public List<Candidate> generate(GenerationContext context) {
+    List<int[]> history = context.history().stream().map(HistoryEntry::tokens).toList();
+    PigeonInputs.Prompt prompt =
+        new PigeonInputs.Prompt(history, context.referenceTokens(), context.caption());
+    List<PigeonInputs.Prompt> rows = new ArrayList<>();
+    double[] alphaR = new double[context.alphaR().size()];
+    for (int i = 0; i < alphaR.length; i++) {
+      rows.add(prompt);
+      alphaR[i] = context.alphaR().get(i);
+    }
+    List<int[]> tokens = model.generateTokens(rows, new double[alphaR.length], alphaR);
+    List<float[]> images = model.tokenizer().decode(tokens);
+    List<Candidate> out = new ArrayList<>();
+    for (int i = 0; i < alphaR.length; i++) {
+      out.add(new Candidate(images.get(i), tokens.get(i), alphaR[i]));
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    taste.close();
+    model.close();
+  }
+
+  private static String sha256(Path file) throws IOException {
+    try {
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

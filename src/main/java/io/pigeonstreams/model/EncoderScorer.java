@@ -1,0 +1,113 @@
+package io.pigeonstreams.model;
+
+import io.pigeonstreams.generate.PreferenceScorer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Pigeon's production scorer and its stage-2 reward (never the benchmark judges; the paper uses
+ * CLIP):
+ *
+ * <ul>
+ *   <li>personalization: mean cosine similarity to the history images in the {@link StyleEncoder}'s
+ *       embedding, learned from which images users interact with together;
+ *   <li>semantic alignment: cosine similarity to the reference of the visual tokenizer encoder's
+ *       mean-centred 4x4 feature grid (layout and shape).
+ * </ul>
+ *
+ * Owns neither model.
+ */
+public final class EncoderScorer implements PreferenceScorer {
+
+  private final PigeonTokenizer tokenizer;
+  private final StyleEncoder taste;
+
+  public EncoderScorer(PigeonTokenizer tokenizer, StyleEncoder taste) {
+    this.tokenizer = tokenizer;
+    this.taste = taste;
+  }
+
+  @Override
+  public Scores score(float[] image, List<float[]> history, float[] reference) {
+    return score(List.of(image), List.of(history), List.of(reference)).get(0);
+  }
+
+  /**
+   * Scores many images in one pass of each encoder.
+   *
+   * @param histories each image's history (may be empty: personalization 0)
+   * @param references each image's reference
+   */
+  public List<Scores> score(
+      List<float[]> images, List<List<float[]>> histories, List<float[]> references) {
+    double[] personalization = personalization(images, histories);
+    List<float[]> pair = new ArrayList<>(images);
+    pair.addAll(references);
+    List<float[]> features = tokenizer.features(pair);
+    int n = images.size();
+    List<Scores> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      double alignment = cosine(centered(features.get(i)), centered(features.get(n + i)));
+      out.add(new Scores(personalization[i], alignment));
+    }
+    return out;
+  }
+
+  /**
+   * Personalization alone (the stage-2 reward) for each image against its history. Images that
+   * share one history list (a prompt's candidates) share its encoder pass.
+   */
+  public double[] personalization(List<float[]> images, List<List<float[]>> histories) {
+    List<float[]> all = new ArrayList<>(images);
+    java.util.Map<List<float[]>, Integer> firstIndex = new java.util.IdentityHashMap<>();
+    for (List<float[]> h : histories) {
+      if (!firstIndex.containsKey(h)) {
+        firstIndex.put(h, all.size());
+        all.addAll(h);
+      }
+    }
+    List<float[]> e = taste.embed(all);
+    double[] out = new double[images.size()];
+    for (int i = 0; i < out.length; i++) {
+      List<float[]> h = histories.get(i);
+      int from = firstIndex.get(h);
+      for (int j = 0; j < h.size(); j++) {
+        out[i] += dot(e.get(i), e.get(from + j)) / h.size();
+      }
+    }
+    return out;
+  }
+
+  private static double dot(float[] a, float[] b) {
+    double d = 0;
+    for (int i = 0; i < a.length; i++) {
+      d += a[i] * b[i];
+    }
+    return d;
+  }
+
+  static double[] centered(float[] features) {
+    double mean = 0;
+    for (float v : features) {
+      mean += v;
+    }
+    mean /= features.length;
+    double[] out = new double[features.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = features[i] - mean;
+    }
+    return out;
+  }
+
+  static double cosine(double[] a, double[] b) {
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += a[i] * b[i];
+      na += a[i] * a[i];
+      nb += b[i] * b[i];
+    }
+    return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+  }
+}

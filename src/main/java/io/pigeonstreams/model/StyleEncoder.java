@@ -1,0 +1,95 @@
+package io.pigeonstreams.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import io.pigeonstreams.bench.judge.JudgeNet;
+import io.pigeonstreams.generate.StickerImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The production scorer's taste encoder: image -> unit-length 64-d embedding in which images the
+ * same users interact with lie close. Learned without any label, only from which images share a
+ * user's interaction window ({@code train scorer}); not a benchmark judge.
+ */
+public final class StyleEncoder implements AutoCloseable {
+
+  public static final String NAME = "style-encoder";
+  public static final int DIM = 64;
+  private static final int BATCH = 256;
+
+  private final Model model;
+
+  private StyleEncoder(Model model) {
+    this.model = model;
+  }
+
+  /** A small CNN (the judges' convolutional trunk) and a linear projection to 64 dimensions. */
+  public static SequentialBlock network() {
+    return new SequentialBlock()
+        .add(JudgeNet.features()) // (B, 128)
+        .add(Linear.builder().setUnits(DIM).build()); // (B, 64)
+  }
+
+  public static StyleEncoder load(Path dir) throws IOException {
+    Path params = dir.resolve(NAME + "-0000.params");
+    if (!Files.isRegularFile(params)) {
+      throw new IOException("style encoder weights missing: " + params);
+    }
+    Model model = Model.newInstance(NAME);
+    model.setBlock(network());
+    try {
+      model.load(dir, NAME);
+    } catch (MalformedModelException | RuntimeException e) {
+      model.close();
+      throw new IOException("cannot load " + params + ": " + e.getMessage(), e);
+    }
+    return new StyleEncoder(model);
+  }
+
+  /** Unit-length embeddings of 3x32x32 images. */
+  public List<float[]> embed(List<float[]> images) {
+    List<float[]> out = new ArrayList<>();
+    for (int from = 0; from < images.size(); from += BATCH) {
+      int to = Math.min(images.size(), from + BATCH);
+      try (NDManager m = model.getNDManager().newSubManager()) {
+        float[] flat = new float[(to - from) * StickerImage.PIXELS];
+        for (int i = from; i < to; i++) {
+          System.arraycopy(
+              images.get(i), 0, flat, (i - from) * StickerImage.PIXELS, StickerImage.PIXELS);
+        }
+        NDArray x = m.create(flat, new Shape(to - from, 3, 32, 32)); // (B, 3, 32, 32)
+        NDArray e =
+            model
+                .getBlock()
+                .forward(new ParameterStore(m, false), new NDList(x), false)
+                .singletonOrThrow(); // (B, 64)
+        float[] f = normalize(e).toFloatArray();
+        for (int i = 0; i < to - from; i++) {
+          out.add(java.util.Arrays.copyOfRange(f, i * DIM, (i + 1) * DIM));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Rows scaled to unit length: (B, D) -> (B, D). */
+  public static NDArray normalize(NDArray e) {
+    return e.div(e.square().sum(new int[] {1}, true).sqrt().add(1e-8f));
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}

@@ -1,0 +1,375 @@
+package io.pigeonstreams.train;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.PairList;
+import io.pigeonstreams.bench.data.Split;
+import io.pigeonstreams.bench.data.StickerDataset;
+import io.pigeonstreams.bench.users.Interaction;
+import io.pigeonstreams.bench.users.Sample;
+import io.pigeonstreams.bench.users.SimulationConfig;
+import io.pigeonstreams.bench.users.UserSimulator;
+import io.pigeonstreams.generate.Candidate;
+import io.pigeonstreams.model.EncoderScorer;
+import io.pigeonstreams.model.PigeonConfig;
+import io.pigeonstreams.model.PigeonInputs;
+import io.pigeonstreams.model.PigeonModel;
+import io.pigeonstreams.model.PigeonNet;
+import io.pigeonstreams.model.StyleEncoder;
+import io.pigeonstreams.model.TokenizerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import me.tongfei.progressbar.ProgressBar;
+
+/**
+ * Stage 2, pairwise preference alignment (§2.2.4, Eq. 10). For each TRAIN prompt (history, the
+ * reference drawn in another style, its caption) the frozen stage-1 model generates one candidate
+ * per alpha_r in {0.0, 0.1, ..., 1.0}; each is rewarded by its mean similarity to the history
+ * images in the tokenizer encoder's feature space ({@link EncoderScorer}, not a benchmark judge);
+ * the best is chosen, the worst rejected. The policy, initialized from stage 1, is then trained
+ * with DPO against the frozen stage-1 reference: loss = -log sigmoid(beta * ((log pi(y_w) - log
+ * ref(y_w)) - (log pi(y_l) - log ref(y_l)))). Log-likelihoods are taken under the prompt at the
+ * inference alpha_r, with inference masks and without dropout, so that policy and reference agree
+ * at step 0.
+ */
+public final class DpoTrainer {
+
+  public static final String NAME = "pigeon";
+
+  /**
+   * Gradient clipping: DPO's objective is unbounded below in the rejected log-likelihood; an
+   * unclipped run diverged to NaN in its second epoch.
+   */
+  static final float CLIP_GRAD = 1.0f;
+
+  /** The stage-2 candidate grid of the paper. */
+  public static final List<Double> GRID =
+      List.of(0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0);
+
+  /**
+   * Settings; the defaults are what the committed stage-2 model was trained with.
+   *
+   * @param promptAlphaR the reference mask ratio of the prompt the pairs are scored under
+   * @param maxPrompts TRAIN prompts used (all by default)
+   */
+  public record Settings(
+      int epochs,
+      int batchSize,
+      float learningRate,
+      float beta,
+      double promptAlphaR,
+      long seed,
+      long simulationSeed,
+      double noise,
+      int maxPrompts,
+      int maxSteps) {
+    public static Settings defaults() {
+      return new Settings(
+          2, 32, 5e-5f, 0.1f, 0.5, 17L, 1L, 0.2, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+  }
+
+  /** One preference pair: the prompt, chosen and rejected tokens and the reference's log p. */
+  record Pair(
+      PigeonInputs.Prompt prompt,
+      int[] chosen,
+      int[] rejected,
+      double chosenAlphaR,
+      double rejectedAlphaR,
+      double rewardGap) {}
+
+  /**
+   * @param pairs preference pairs built (prompts whose best and worst candidates were identical are
+   *     skipped)
+   * @param meanChosenAlphaR mean alpha_r of the chosen candidates
+   * @param meanRejectedAlphaR mean alpha_r of the rejected ones
+   * @param meanRewardGap mean reward difference chosen - rejected
+   * @param firstLoss DPO loss of the first step (log 2 = 0.693 when policy = reference)
+   * @param lastLoss mean loss of the last 20 steps
+   * @param lastAccuracy fraction of pairs in the last 20 steps whose implicit reward margin is > 0
+   */
+  public record Report(
+      int prompts,
+      int pairs,
+      double meanChosenAlphaR,
+      double meanRejectedAlphaR,
+      double meanRewardGap,
+      int steps,
+      double firstLoss,
+      double lastLoss,
+      double lastAccuracy,
+      long pairMillis,
+      long trainMillis) {}
+
+  private DpoTrainer() {}
+
+  /**
+   * @param modelDir folder with the tokenizer and the stage-1 weights ({@code stage1Name})
+   */
+  public static Report train(
+      StickerDataset ds,
+      Path modelDir,
+      String stage1Name,
+      PigeonConfig config,
+      TokenizerConfig tokenizerConfig,
+      Settings settings,
+      Path outDir,
+      boolean progress)
+      throws IOException {
+    long start = System.currentTimeMillis();
+    List<Sample> samples =
+        new ArrayList<>(
+            new UserSimulator(ds)
+                .simulate(SimulationConfig.defaults(settings.simulationSeed(), settings.noise()))
+                .samples(Split.TRAIN));
+    int historySize = samples.get(0).history().size();
+    Engine.getInstance().setRandomSeed((int) settings.seed());
+    Random rng = new Random(settings.seed());
+    Collections.shuffle(samples, rng);
+    samples = samples.subList(0, Math.min(samples.size(), settings.maxPrompts()));
+    try (PigeonModel reference =
+            PigeonModel.load(modelDir, stage1Name, config, tokenizerConfig, historySize);
+        StyleEncoder taste = StyleEncoder.load(modelDir)) {
+      EncoderScorer scorer = new EncoderScorer(reference.tokenizer(), taste);
+      List<Pair> pairs = pairs(ds, reference, scorer, samples, config.alphaH(), progress);
+      long pairMillis = System.currentTimeMillis() - start;
+      long trainStart = System.currentTimeMillis();
+      Training t = optimize(reference, modelDir, stage1Name, pairs, settings, outDir, progress);
+      double chosen = pairs.stream().mapToDouble(Pair::chosenAlphaR).average().orElse(0);
+      double rejected = pairs.stream().mapToDouble(Pair::rejectedAlphaR).average().orElse(0);
+      double gap = pairs.stream().mapToDouble(Pair::rewardGap).average().orElse(0);
+      return new Report(
+          samples.size(),
+          pairs.size(),
+          chosen,
+          rejected,
+          gap,
+          t.steps,
+          t.firstLoss,
+          t.lastLoss,
+          t.lastAccuracy,
+          pairMillis,
+          System.currentTimeMillis() - trainStart);
+    }
+  }
+
+  /** Candidates over the alpha_r grid from the frozen stage-1 model, ranked by the reward. */
+  static List<Pair> pairs(
+      StickerDataset ds,
+      PigeonModel reference,
+      EncoderScorer scorer,
+      List<Sample> samples,
+      double alphaH,
+      boolean progress) {
+    List<Pair> pairs = new ArrayList<>();
+    int chunk = 16;
+    try (ProgressBar bar = progress ? new ProgressBar("Stage 2 pairs", samples.size()) : null) {
+      for (int from = 0; from < samples.size(); from += chunk) {
+        List<Sample> batch = samples.subList(from, Math.min(samples.size(), from + chunk));
+        List<List<float[]>> histories = new ArrayList<>();
+        List<float[]> references = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        for (Sample s : batch) {
+          List<float[]> h = new ArrayList<>();
+          for (Interaction i : s.history()) {
+            h.add(ds.image(i.emoji(), i.style()));
+          }
+          histories.add(h);
+          references.add(ds.image(s.reference().emoji(), s.reference().style()));
+          captions.add(ds.emoji().get(s.target().emoji()).name());
+        }
+        List<List<Candidate>> candidates =
+            reference.candidates(histories, references, captions, alphaH, GRID);
+        List<PigeonInputs.Prompt> prompts = reference.prompts(histories, references, captions);
+        List<float[]> images = new ArrayList<>();
+        List<List<float[]>> imageHistories = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+          for (Candidate c : candidates.get(i)) {
+            images.add(c.image());
+            imageHistories.add(histories.get(i));
+          }
+        }
+        double[] reward = scorer.personalization(images, imageHistories);
+        for (int i = 0; i < batch.size(); i++) {
+          int best = 0;
+          int worst = 0;
+          for (int a = 1; a < GRID.size(); a++) {
+            double r = reward[i * GRID.size() + a];
+            if (r > reward[i * GRID.size() + best]) {
+              best = a;
+            }
+            if (r < reward[i * GRID.size() + worst]) {
+              worst = a;
+            }
+          }
+          int[] chosen = candidates.get(i).get(best).tokens();
+          int[] rejected = candidates.get(i).get(worst).tokens();
+          if (!Arrays.equals(chosen, rejected)) {
+            pairs.add(
+                new Pair(
+                    prompts.get(i),
+                    chosen,
+                    rejected,
+                    GRID.get(best),
+                    GRID.get(worst),
+                    reward[i * GRID.size() + best] - reward[i * GRID.size() + worst]));
+          }
+        }
+        if (bar != null) {
+          bar.stepBy(batch.size());
+        }
+      }
+    }
+    return pairs;
+  }
+
+  private record Training(int steps, double firstLoss, double lastLoss, double lastAccuracy) {}
+
+  private static Training optimize(
+      PigeonModel reference,
+      Path modelDir,
+      String stage1Name,
+      List<Pair> pairs,
+      Settings settings,
+      Path outDir,
+      boolean progress)
+      throws IOException {
+    PigeonConfig config = reference.config();
+    int historySize = reference.historySize();
+    float[] codebook = reference.tokenizer().normalizedCodebook();
+    int codeDim = reference.tokenizer().config().codeDim();
+    int stepsPerEpoch = (pairs.size() + settings.batchSize() - 1) / settings.batchSize();
+    int totalSteps = Math.min(settings.maxSteps(), settings.epochs() * stepsPerEpoch);
+    Random rng = new Random(settings.seed() + 1);
+    double firstLoss = Double.NaN;
+    double recentLoss = 0;
+    double recentAccuracy = 0;
+    int recentCount = 0;
+    int step = 0;
+    try (Model model = Model.newInstance(NAME)) {
+      PigeonNet policy =
+          new PigeonNet(
+              config, TokenizerConfig.TOKENS, reference.tokenizer().config().codebookSize());
+      model.setBlock(policy);
+      Shape[] shapes = PigeonInputs.shapes(historySize, codeDim, config);
+      policy.initialize(model.getNDManager(), DataType.FLOAT32, shapes);
+      try {
+        model.load(modelDir, stage1Name); // the policy starts as the stage-1 model
+      } catch (MalformedModelException e) {
+        throw new IOException("cannot load stage 1 from " + modelDir + ": " + e.getMessage(), e);
+      }
+      DefaultTrainingConfig trainingConfig =
+          new DefaultTrainingConfig(Loss.l2Loss())
+              .optOptimizer(
+                  Optimizer.adamW()
+                      .optClipGrad(CLIP_GRAD)
+                      .optLearningRateTracker(
+                          Tracker.cosine()
+                              .setBaseValue(settings.learningRate())
+                              .optFinalValue(settings.learningRate() / 10f)
+                              .setMaxUpdates(Math.max(1, totalSteps))
+                              .build())
+                      .build());
+      try (Trainer trainer = model.newTrainer(trainingConfig);
+          ProgressBar bar = progress ? new ProgressBar("Stage 2 (DPO)", totalSteps) : null) {
+        trainer.initialize(shapes); // keeps the loaded weights, turns on their gradients
+        training:
+        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+          List<Pair> order = new ArrayList<>(pairs);
+          Collections.shuffle(order, rng);
+          for (int from = 0; from < order.size(); from += settings.batchSize()) {
+            if (step >= totalSteps) {
+              break training;
+            }
+            List<Pair> batch =
+                order.subList(from, Math.min(order.size(), from + settings.batchSize()));
+            int b = batch.size();
+            // rows 0..b-1: chosen, rows b..2b-1: rejected, under the same prompts
+            List<PigeonInputs.Prompt> prompts = new ArrayList<>();
+            List<int[]> targets = new ArrayList<>();
+            for (Pair p : batch) {
+              prompts.add(p.prompt());
+              targets.add(p.chosen());
+            }
+            for (Pair p : batch) {
+              prompts.add(p.prompt());
+              targets.add(p.rejected());
+            }
+            double[] refLogp =
+                reference.logLikelihood(
+                    prompts, targets, config.alphaH(), settings.promptAlphaR()); // (2B)
+            PairList<String, Object> alphas = new PairList<>();
+            alphas.add(PigeonNet.ALPHA_H, config.alphaH());
+            alphas.add(PigeonNet.ALPHA_R, settings.promptAlphaR());
+            try (NDManager m = trainer.getManager().newSubManager()) {
+              NDList in = PigeonInputs.build(m, prompts, historySize, codebook, codeDim, config);
+              NDArray y =
+                  m.create(PigeonModel.flatten(targets), new Shape(2L * b, TokenizerConfig.TOKENS));
+              float[] ref = new float[refLogp.length];
+              for (int i = 0; i < ref.length; i++) {
+                ref[i] = (float) refLogp[i];
+              }
+              NDArray refRatio = m.create(ref); // (2B)
+              try (GradientCollector gc = trainer.newGradientCollector()) {
+                // inference masks, no dropout: the conditions the candidates are generated under
+                NDList out = policy.forward(new ParameterStore(m, false), in, false, alphas);
+                NDArray logp = PigeonNet.sequenceLogLikelihood(out.get(0), y); // (2B)
+                NDArray ratio = logp.sub(refRatio); // (2B): log pi - log ref
+                NDArray margin =
+                    ratio.get("0:" + b).sub(ratio.get(b + ":")).mul(settings.beta()); // (B)
+                NDArray loss = Activation.softPlus(margin.neg()).mean(); // -log sigmoid(margin)
+                gc.backward(loss);
+                double v = loss.getFloat();
+                if (!Double.isFinite(v)) {
+                  // never save a diverged policy
+                  throw new IllegalStateException("DPO loss is " + v + " at step " + step);
+                }
+                double accuracy = margin.gt(0).toType(DataType.FLOAT32, false).mean().getFloat();
+                if (Double.isNaN(firstLoss)) {
+                  firstLoss = v;
+                }
+                if (step >= totalSteps - 20) {
+                  recentLoss += v;
+                  recentAccuracy += accuracy;
+                  recentCount++;
+                }
+                if (bar != null) {
+                  bar.setExtraMessage(String.format(" loss %.3f acc %.2f", v, accuracy));
+                }
+              }
+              trainer.step();
+            }
+            step++;
+            if (bar != null) {
+              bar.step();
+            }
+          }
+        }
+      }
+      Files.createDirectories(outDir);
+      model.save(outDir, NAME);
+    }
+    int n = Math.max(1, recentCount);
+    return new Training(step, firstLoss, recentLoss / n, recentAccuracy / n);
+  }
+}

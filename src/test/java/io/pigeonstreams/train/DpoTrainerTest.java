@@ -1,0 +1,131 @@
+package io.pigeonstreams.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.pigeonstreams.TestData;
+import io.pigeonstreams.bench.data.StickerDataset;
+import io.pigeonstreams.generate.Candidate;
+import io.pigeonstreams.generate.GenerationContext;
+import io.pigeonstreams.generate.HistoryEntry;
+import io.pigeonstreams.generate.pigeon.PigeonComponents;
+import io.pigeonstreams.model.PigeonConfig;
+import io.pigeonstreams.model.PigeonInputs;
+import io.pigeonstreams.model.PigeonTokenizer;
+import io.pigeonstreams.model.StyleEncoder;
+import io.pigeonstreams.model.TokenizerConfig;
+import io.pigeonstreams.model.TokenizerTrainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Stage 2 and the engine's Pigeon components at a tiny size, on a stage-1 model trained for a few
+ * steps.
+ */
+class DpoTrainerTest {
+
+  private static final TokenizerConfig TINY_TOKENIZER = new TokenizerConfig(16, 8, 8, 0.25f);
+  private static final PigeonConfig TINY = new PigeonConfig(32, 2, 1, 1, 64, 4, 0.2, 0.5f);
+
+  @TempDir static Path dir;
+  static StickerDataset ds;
+
+  @BeforeAll
+  static void stageOne() throws Exception {
+    ds = TestData.dataset();
+    TokenizerTrainer.train(
+        ds, TINY_TOKENIZER, new TokenizerTrainer.Settings(1, 32, 5e-3f, 1L), dir, false, 2);
+    try (PigeonTokenizer tokenizer = PigeonTokenizer.load(dir, TINY_TOKENIZER)) {
+      SftTrainer.train(
+          ds,
+          tokenizer,
+          TINY,
+          new SftTrainer.Settings(1, 8, 3e-3f, 1L, 1L, 0.2, 4),
+          dir,
+          SftTrainer.NAME,
+          false);
+    }
+    scorer = ScorerTrainer.train(ds, new ScorerTrainer.Settings(2, 8, 1e-3f, 0.1f, 1L), dir, false);
+  }
+
+  static ScorerTrainer.Report scorer;
+
+  @Test
+  void shouldTrainTheTasteEncoderWithoutLabelsAndCheckItOnValWindows() {
+    assertThat(scorer.steps()).isEqualTo(2);
+    assertThat(scorer.windows()).isEqualTo(11_200);
+    // symmetric InfoNCE over 8 pairs starts near log 8
+    assertThat(scorer.firstLoss()).isCloseTo(Math.log(8), within(0.5));
+    assertThat(scorer.valPreference()).isBetween(0.0, 1.0);
+    assertThat(dir.resolve(StyleEncoder.NAME + "-0000.params")).isRegularFile();
+  }
+
+  @Test
+  void shouldStartAtLogTwoAndLowerTheLossOnTheSamePairs() throws Exception {
+    // 16 prompts, batch 32: both steps see the same pairs
+    DpoTrainer.Settings s = new DpoTrainer.Settings(2, 32, 1e-3f, 0.1f, 0.5, 3L, 1L, 0.2, 16, 2);
+    DpoTrainer.Report r =
+        DpoTrainer.train(ds, dir, SftTrainer.NAME, TINY, TINY_TOKENIZER, s, dir, false);
+
+    assertThat(r.prompts()).isEqualTo(16);
+    assertThat(r.pairs()).isPositive().isLessThanOrEqualTo(16);
+    assertThat(r.steps()).isEqualTo(2);
+    // policy = reference at the first step: margin 0, loss log 2
+    assertThat(r.firstLoss()).isCloseTo(Math.log(2), within(1e-4));
+    // the last-20 mean is the mean of both steps: below the first only if the second is
+    assertThat(r.lastLoss()).isLessThan(r.firstLoss());
+    assertThat(r.meanRewardGap()).isPositive();
+    assertThat(dir.resolve(DpoTrainer.NAME + "-0000.params")).isRegularFile();
+  }
+
+  @Test
+  void shouldMaskHistoryTokensAtTheRequestedRatioAndGenerateEveryCandidate() throws Exception {
+    try (PigeonComponents pigeon =
+        PigeonComponents.load(dir, SftTrainer.NAME, TINY, TINY_TOKENIZER, 5)) {
+      List<HistoryEntry> history = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        float[] image = ds.image(i, 0);
+        history.add(new HistoryEntry("item-" + i, image, pigeon.tokenizer().tokenize(image)));
+      }
+      float[] reference = ds.image(7, 2);
+
+      assertThat(kept(pigeon.keep(history, 0.0, reference))).isEqualTo(80);
+      // ceil(0.8 * 80) = 64 of the 80 history tokens stay
+      List<HistoryEntry> masked = pigeon.keep(history, 0.2, reference);
+      assertThat(kept(masked)).isEqualTo(64);
+      assertThat(pigeon.keep(List.of(), 0.2, reference)).isEmpty();
+
+      List<Candidate> candidates =
+          pigeon.generate(
+              new GenerationContext(
+                  "r1",
+                  masked,
+                  reference,
+                  pigeon.tokenizer().tokenize(reference),
+                  "smiling face",
+                  List.of(0.0, 0.5, 1.0)));
+      assertThat(candidates).extracting(Candidate::alphaR).containsExactly(0.0, 0.5, 1.0);
+      assertThat(candidates)
+          .allSatisfy(
+              c -> {
+                assertThat(c.image()).hasSize(StickerDataset.PIXELS);
+                assertThat(c.tokens()).hasSize(TokenizerConfig.TOKENS);
+              });
+      assertThat(pigeon.modelVersion()).matches("pigeon-sft@[0-9a-f]{12}");
+      assertThat(Files.exists(dir.resolve("tokenizer-0000.params"))).isTrue();
+    }
+  }
+
+  private static long kept(List<HistoryEntry> entries) {
+    return entries.stream()
+        .flatMapToInt(e -> Arrays.stream(e.tokens()))
+        .filter(t -> t != PigeonInputs.MASKED)
+        .count();
+  }
+}
