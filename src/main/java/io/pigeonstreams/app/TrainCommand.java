@@ -321,7 +321,7 @@ final class TrainCommand {
       mixinStandardHelpOptions = true,
       description =
           "Stage 2: pairwise preference alignment (DPO) of the stage-1 model in --out on TRAIN"
-              + " prompts; writes pigeon-0000.params and pigeon.md.")
+              + " prompts; writes pigeon-fp16.ndlist and pigeon.md.")
   static final class Dpo implements Callable<Integer> {
     @Mixin DataOption data;
 
@@ -363,8 +363,8 @@ final class TrainCommand {
                   + " prompt (history, the target emoji drawn in another style as the reference,"
                   + " its caption) the frozen stage-1 model generates 11 candidates at alpha_r in"
                   + " {0.0, 0.1, ..., 1.0}; the reward is the mean similarity to the history images"
-                  + " in the tokenizer encoder's feature space (per-channel mean and standard"
-                  + " deviation; not a benchmark judge); chosen = best, rejected = worst. DPO"
+                  + " in the taste encoder of the production scorer (`scorer.md`; learned from"
+                  + " interactions, not a benchmark judge); chosen = best, rejected = worst. DPO"
                   + " (Eq. 10) with beta %.2f; policy and reference both start from stage 1;"
                   + " log-likelihoods under the prompt at alpha_r %.1f, inference masks.%n%n"
                   + "| | |%n|---|---|%n| TRAIN prompts (seed %d, noise %.1f) | %d |%n"

@@ -1,6 +1,7 @@
 package io.pigeonstreams.model;
 
 import io.pigeonstreams.generate.PreferenceScorer;
+import io.pigeonstreams.generate.Vectors;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,7 +48,8 @@ public final class EncoderScorer implements PreferenceScorer {
     int n = images.size();
     List<Scores> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      double alignment = cosine(centered(features.get(i)), centered(features.get(n + i)));
+      double alignment =
+          Vectors.cosine(Vectors.centered(features.get(i)), Vectors.centered(features.get(n + i)));
       out.add(new Scores(personalization[i], alignment));
     }
     return out;
@@ -72,42 +74,9 @@ public final class EncoderScorer implements PreferenceScorer {
       List<float[]> h = histories.get(i);
       int from = firstIndex.get(h);
       for (int j = 0; j < h.size(); j++) {
-        out[i] += dot(e.get(i), e.get(from + j)) / h.size();
+        out[i] += Vectors.dot(e.get(i), e.get(from + j)) / h.size();
       }
     }
     return out;
-  }
-
-  private static double dot(float[] a, float[] b) {
-    double d = 0;
-    for (int i = 0; i < a.length; i++) {
-      d += a[i] * b[i];
-    }
-    return d;
-  }
-
-  static double[] centered(float[] features) {
-    double mean = 0;
-    for (float v : features) {
-      mean += v;
-    }
-    mean /= features.length;
-    double[] out = new double[features.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = features[i] - mean;
-    }
-    return out;
-  }
-
-  static double cosine(double[] a, double[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += a[i] * b[i];
-      na += a[i] * a[i];
-      nb += b[i] * b[i];
-    }
-    return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
   }
 }

@@ -36,32 +36,65 @@ public final class PigeonModel implements AutoCloseable {
     this.historySize = historySize;
   }
 
-  /** Loads {@code dir/<name>-0000.params} and the tokenizer beside it. */
+  /**
+   * Loads the checkpoint {@code name} from {@code dir} ({@code <name>-fp16.ndlist}, or DJL's {@code
+   * <name>-0000.params}) and the tokenizer beside it.
+   */
   public static PigeonModel load(
       Path dir, String name, PigeonConfig config, TokenizerConfig tokenizerConfig, int historySize)
       throws IOException {
-    Path params = dir.resolve(name + "-0000.params");
-    if (!Files.isRegularFile(params)) {
-      throw new IOException(
-          "model weights missing: " + params + " (run from the repository root, or train them)");
-    }
+    Path weights = weightsFile(dir, name);
     PigeonTokenizer tokenizer = PigeonTokenizer.load(dir, tokenizerConfig);
     Model model = Model.newInstance(name);
     PigeonNet net =
         new PigeonNet(config, TokenizerConfig.TOKENS, tokenizer.config().codebookSize());
     model.setBlock(net);
+    try {
+      loadWeights(model, net, dir, name, historySize, tokenizer.config().codeDim());
+    } catch (IOException | RuntimeException e) {
+      model.close();
+      tokenizer.close();
+      throw new IOException("cannot load " + weights + ": " + e.getMessage(), e);
+    }
+    return new PigeonModel(tokenizer, model, net, historySize);
+  }
+
+  /**
+   * The checkpoint's weights file: the float16 one when present, else DJL's .params.
+   *
+   * @throws IOException when neither exists
+   */
+  public static Path weightsFile(Path dir, String name) throws IOException {
+    Path half = HalfWeights.file(dir, name);
+    if (Files.isRegularFile(half)) {
+      return half;
+    }
+    Path params = dir.resolve(name + "-0000.params");
+    if (Files.isRegularFile(params)) {
+      return params;
+    }
+    throw new IOException(
+        "model weights missing: " + half + " (run from the repository root, or train them)");
+  }
+
+  /** Initializes the net in the model and loads the checkpoint's weights into it. */
+  public static void loadWeights(
+      Model model, PigeonNet net, Path dir, String name, int historySize, int codeDim)
+      throws IOException {
     net.initialize(
         model.getNDManager(),
         DataType.FLOAT32,
-        PigeonInputs.shapes(historySize, tokenizer.config().codeDim(), config));
-    try {
-      model.load(dir, name);
-    } catch (MalformedModelException | RuntimeException e) {
-      model.close();
-      tokenizer.close();
-      throw new IOException("cannot load " + params + ": " + e.getMessage(), e);
+        PigeonInputs.shapes(historySize, codeDim, net.config()));
+    Path weights = weightsFile(dir, name);
+    if (weights.getFileName().toString().endsWith(".ndlist")) {
+      HalfWeights.load(net, weights);
+    } else {
+      try {
+        model.load(dir, name);
+      } catch (MalformedModelException e) {
+        throw new IOException(e.getMessage(), e);
+      }
     }
-    return new PigeonModel(tokenizer, model, net, historySize);
   }
 
   public PigeonTokenizer tokenizer() {

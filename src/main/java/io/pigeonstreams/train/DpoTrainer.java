@@ -1,6 +1,5 @@
 package io.pigeonstreams.train;
 
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -25,6 +24,7 @@ import io.pigeonstreams.bench.users.SimulationConfig;
 import io.pigeonstreams.bench.users.UserSimulator;
 import io.pigeonstreams.generate.Candidate;
 import io.pigeonstreams.model.EncoderScorer;
+import io.pigeonstreams.model.HalfWeights;
 import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonInputs;
 import io.pigeonstreams.model.PigeonModel;
@@ -32,7 +32,6 @@ import io.pigeonstreams.model.PigeonNet;
 import io.pigeonstreams.model.StyleEncoder;
 import io.pigeonstreams.model.TokenizerConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,10 +44,10 @@ import me.tongfei.progressbar.ProgressBar;
  * Stage 2, pairwise preference alignment (§2.2.4, Eq. 10). For each TRAIN prompt (history, the
  * reference drawn in another style, its caption) the frozen stage-1 model generates one candidate
  * per alpha_r in {0.0, 0.1, ..., 1.0}; each is rewarded by its mean similarity to the history
- * images in the tokenizer encoder's feature space ({@link EncoderScorer}, not a benchmark judge);
- * the best is chosen, the worst rejected. The policy, initialized from stage 1, is then trained
- * with DPO against the frozen stage-1 reference: loss = -log sigmoid(beta * ((log pi(y_w) - log
- * ref(y_w)) - (log pi(y_l) - log ref(y_l)))). Log-likelihoods are taken under the prompt at the
+ * images under the production scorer's taste encoder ({@link EncoderScorer}; not a benchmark
+ * judge); the best is chosen, the worst rejected. The policy, initialized from stage 1, is then
+ * trained with DPO against the frozen stage-1 reference: loss = -log sigmoid(beta * ((log pi(y_w) -
+ * log ref(y_w)) - (log pi(y_l) - log ref(y_l)))). Log-likelihoods are taken under the prompt at the
  * inference alpha_r, with inference masks and without dropout, so that policy and reference agree
  * at step 0.
  */
@@ -272,12 +271,8 @@ public final class DpoTrainer {
               config, TokenizerConfig.TOKENS, reference.tokenizer().config().codebookSize());
       model.setBlock(policy);
       Shape[] shapes = PigeonInputs.shapes(historySize, codeDim, config);
-      policy.initialize(model.getNDManager(), DataType.FLOAT32, shapes);
-      try {
-        model.load(modelDir, stage1Name); // the policy starts as the stage-1 model
-      } catch (MalformedModelException e) {
-        throw new IOException("cannot load stage 1 from " + modelDir + ": " + e.getMessage(), e);
-      }
+      // the policy starts as the stage-1 model
+      PigeonModel.loadWeights(model, policy, modelDir, stage1Name, historySize, codeDim);
       DefaultTrainingConfig trainingConfig =
           new DefaultTrainingConfig(Loss.l2Loss())
               .optOptimizer(
@@ -366,8 +361,7 @@ public final class DpoTrainer {
           }
         }
       }
-      Files.createDirectories(outDir);
-      model.save(outDir, NAME);
+      HalfWeights.save(policy, HalfWeights.file(outDir, NAME));
     }
     int n = Math.max(1, recentCount);
     return new Training(step, firstLoss, recentLoss / n, recentAccuracy / n);

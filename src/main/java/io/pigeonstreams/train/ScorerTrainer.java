@@ -20,6 +20,7 @@ import io.pigeonstreams.bench.users.Sample;
 import io.pigeonstreams.bench.users.SimulationConfig;
 import io.pigeonstreams.bench.users.UserSimulator;
 import io.pigeonstreams.generate.StickerImage;
+import io.pigeonstreams.generate.Vectors;
 import io.pigeonstreams.model.StyleEncoder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -173,22 +174,17 @@ public final class ScorerTrainer {
       for (Interaction h : s.history()) {
         float[] eh = table.get(h.emoji() * ds.styleCount() + h.style());
         gt +=
-            dot(table.get(s.groundTruth().emoji() * ds.styleCount() + s.groundTruth().style()), eh);
-        ref += dot(table.get(s.reference().emoji() * ds.styleCount() + s.reference().style()), eh);
+            Vectors.dot(
+                table.get(s.groundTruth().emoji() * ds.styleCount() + s.groundTruth().style()), eh);
+        ref +=
+            Vectors.dot(
+                table.get(s.reference().emoji() * ds.styleCount() + s.reference().style()), eh);
       }
       if (gt > ref) {
         wins++;
       }
     }
     return wins / (double) Math.max(1, samples.size());
-  }
-
-  private static double dot(float[] a, float[] b) {
-    double d = 0;
-    for (int i = 0; i < a.length; i++) {
-      d += a[i] * b[i];
-    }
-    return d;
   }
 
   private static void copy(StickerDataset ds, Interaction i, float[] into, int row) {

@@ -20,13 +20,13 @@ import io.pigeonstreams.bench.users.Interaction;
 import io.pigeonstreams.bench.users.Sample;
 import io.pigeonstreams.bench.users.SimulationConfig;
 import io.pigeonstreams.bench.users.UserSimulator;
+import io.pigeonstreams.model.HalfWeights;
 import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonInputs;
 import io.pigeonstreams.model.PigeonNet;
 import io.pigeonstreams.model.PigeonTokenizer;
 import io.pigeonstreams.model.TokenizerConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -213,8 +213,7 @@ public final class SftTrainer {
           }
         }
       }
-      Files.createDirectories(outDir);
-      model.save(outDir, name);
+      HalfWeights.save(net, HalfWeights.file(outDir, name));
       checkpoint.delete();
     }
     return new Report(

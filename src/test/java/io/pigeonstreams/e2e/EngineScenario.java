@@ -11,6 +11,7 @@ import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.Item;
+import io.pigeonstreams.avro.PreferencePair;
 import io.pigeonstreams.avro.Status;
 import io.pigeonstreams.bench.data.StickerDataset;
 import io.pigeonstreams.generate.StickerImage;
@@ -61,7 +62,8 @@ abstract class EngineScenario {
                 state.toString(),
                 "pigeon.topics.partitions",
                 "2"));
-    PigeonEngine.Components components = PigeonEngine.Components.retrieval();
+    // the product's default: the committed Pigeon model
+    PigeonEngine.Components components = PigeonEngine.Components.of(config);
     try (PigeonEngine engine = new PigeonEngine(config, components)) {
       // Given a running engine
       engine.start();
@@ -96,6 +98,7 @@ abstract class EngineScenario {
         send(producer, topics.requests, "u1", request("r-ok", "u1").build());
         send(producer, topics.requests, "u2", request("r-cold", "u2").build());
         send(producer, topics.requests, "u1", request("r-bad", "u1").setAlphaH(1.5).build());
+        send(producer, topics.requests, "u1", request("r-sweep", "u1").setCandidates(11).build());
         producer.send(new ProducerRecord<>(topics.interactions.name(), "u1", new byte[] {1, 2, 3}));
         producer.send(new ProducerRecord<>(topics.requests.name(), "u1", new byte[] {4, 5, 6}));
         producer.flush();
@@ -103,12 +106,26 @@ abstract class EngineScenario {
 
       // Then each request has exactly one committed answer, with the right status
       List<GeneratedImage> answers =
-          consume(topics.generated.name(), topics.generated.valueSerde().deserializer(), 3);
+          consume(topics.generated.name(), topics.generated.valueSerde().deserializer(), 4);
       Map<String, GeneratedImage> byRequest = new HashMap<>();
       answers.forEach(a -> assertThat(byRequest.put(a.getRequestId(), a)).isNull());
-      assertThat(byRequest.keySet()).containsExactlyInAnyOrder("r-ok", "r-cold", "r-bad");
+      assertThat(byRequest.keySet())
+          .containsExactlyInAnyOrder("r-ok", "r-cold", "r-bad", "r-sweep");
       assertThat(byRequest.get("r-ok").getStatus()).isEqualTo(Status.OK);
       assertThat(byRequest.get("r-ok").getHistoryItemIds()).hasSize(5);
+      assertThat(byRequest.get("r-ok").getModelVersion()).startsWith("pigeon@");
+      assertThat(byRequest.get("r-ok").getAlphaH()).isEqualTo(0.2);
+      assertThat(byRequest.get("r-ok").getAlphaR()).isEqualTo(0.5);
+      // the sweep publishes its best candidate and sends best and worst as a preference pair
+      assertThat(byRequest.get("r-sweep").getStatus()).isEqualTo(Status.OK);
+      assertThat(byRequest.get("r-sweep").getAlphaR()).isBetween(0.0, 1.0);
+      List<PreferencePair> pairs =
+          consume(topics.pairs.name(), topics.pairs.valueSerde().deserializer(), 1);
+      assertThat(pairs).hasSize(1);
+      assertThat(pairs.get(0).getRequestId()).isEqualTo("r-sweep");
+      assertThat(pairs.get(0).getModelVersion()).isEqualTo(engine.modelVersion());
+      assertThat(combined(pairs.get(0).getChosenScores()))
+          .isGreaterThan(combined(pairs.get(0).getRejectedScores()));
       assertThat(byRequest.get("r-cold").getStatus()).isEqualTo(Status.COLD_START);
       assertThat(byRequest.get("r-bad").getStatus()).isEqualTo(Status.REJECTED);
       assertThat(byRequest.get("r-bad").getReason()).contains("alpha_h must be in [0, 1]");
@@ -123,6 +140,10 @@ abstract class EngineScenario {
         assertThat(letters.get(0).getValue().remaining()).isEqualTo(3);
       }
     }
+  }
+
+  private static double combined(io.pigeonstreams.avro.PreferenceScores s) {
+    return 0.5 * s.getPersonalization() + 0.5 * s.getSemanticAlignment();
   }
 
   private KafkaProducer<String, byte[]> producer() {

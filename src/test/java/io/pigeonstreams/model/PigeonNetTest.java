@@ -162,6 +162,46 @@ class PigeonNetTest {
   }
 
   @Test
+  void shouldStoreFloat16WeightsThatReloadIdenticallyAndCloseToTheOriginal(@TempDir Path dir)
+      throws Exception {
+    Path file = HalfWeights.file(dir, "pigeon");
+    float[] original;
+    try (NDManager m = NDManager.newBaseManager()) {
+      PigeonNet net = initialized(m, 4);
+      original = logits(net, m);
+      HalfWeights.save(net, file);
+    }
+    float[] first;
+    float[] second;
+    try (NDManager m = NDManager.newBaseManager()) {
+      PigeonNet net = initialized(m, 99);
+      HalfWeights.load(net, file);
+      first = logits(net, m);
+    }
+    try (NDManager m = NDManager.newBaseManager()) {
+      PigeonNet net = initialized(m, 7);
+      HalfWeights.load(net, file);
+      second = logits(net, m);
+    }
+    assertThat(second).containsExactly(first);
+    assertThat(first).containsExactly(original, org.assertj.core.data.Offset.offset(2e-2f));
+    // and a net of another shape is refused with the reason
+    try (NDManager m = NDManager.newBaseManager()) {
+      PigeonNet wider = new PigeonNet(new PigeonConfig(48, 2, 1, 1, 64, 4, 0.2, 0.5f), L, K);
+      wider.initialize(m, DataType.FLOAT32, shapes());
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> HalfWeights.load(wider, file))
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessageContaining("the block expects");
+    }
+  }
+
+  private static float[] logits(PigeonNet net, NDManager m) {
+    return net.forward(new ParameterStore(m, false), inputs(m), false, alphas(0.2, 0.0))
+        .get(0)
+        .toFloatArray();
+  }
+
+  @Test
   void shouldGiveIdenticalLogitsAfterSaveAndLoadAndForTheSameSeed(@TempDir Path dir)
       throws Exception {
     float[] before;

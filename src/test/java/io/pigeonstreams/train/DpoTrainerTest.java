@@ -9,6 +9,7 @@ import io.pigeonstreams.generate.Candidate;
 import io.pigeonstreams.generate.GenerationContext;
 import io.pigeonstreams.generate.HistoryEntry;
 import io.pigeonstreams.generate.pigeon.PigeonComponents;
+import io.pigeonstreams.model.HalfWeights;
 import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonInputs;
 import io.pigeonstreams.model.PigeonTokenizer;
@@ -81,7 +82,7 @@ class DpoTrainerTest {
     // the last-20 mean is the mean of both steps: below the first only if the second is
     assertThat(r.lastLoss()).isLessThan(r.firstLoss());
     assertThat(r.meanRewardGap()).isPositive();
-    assertThat(dir.resolve(DpoTrainer.NAME + "-0000.params")).isRegularFile();
+    assertThat(HalfWeights.file(dir, DpoTrainer.NAME)).isRegularFile();
   }
 
   @Test

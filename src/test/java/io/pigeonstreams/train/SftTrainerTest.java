@@ -73,11 +73,7 @@ class SftTrainerTest {
         io.pigeonstreams.model.PigeonNet net =
             new io.pigeonstreams.model.PigeonNet(TINY, TokenizerConfig.TOKENS, 16);
         m.setBlock(net);
-        net.initialize(
-            m.getNDManager(),
-            ai.djl.ndarray.types.DataType.FLOAT32,
-            io.pigeonstreams.model.PigeonInputs.shapes(5, 8, TINY));
-        m.load(dir, SftTrainer.NAME);
+        PigeonModel.loadWeights(m, net, dir, SftTrainer.NAME, 5, 8);
         checkpoint.save(m, new Checkpoint.Progress(1, 1400));
       }
       assertThat(checkpoint.progress()).contains(new Checkpoint.Progress(1, 1400));

@@ -44,7 +44,7 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
   }
 
   /**
-   * Loads {@code dir/<name>-0000.params} and the tokenizer beside it, offline.
+   * Loads checkpoint {@code name} and the tokenizer beside it from {@code dir}, offline.
    *
    * @param historySize N, history items per prompt
    */
@@ -64,7 +64,7 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
       model.close();
       throw e;
     }
-    String digest = sha256(dir.resolve(name + "-0000.params")).substring(0, 12);
+    String digest = sha256(PigeonModel.weightsFile(dir, name)).substring(0, 12);
     return new PigeonComponents(model, taste, name + "@" + digest);
   }
 

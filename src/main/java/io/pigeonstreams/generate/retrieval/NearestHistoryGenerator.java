@@ -4,6 +4,7 @@ import io.pigeonstreams.generate.Candidate;
 import io.pigeonstreams.generate.GenerationContext;
 import io.pigeonstreams.generate.HistoryEntry;
 import io.pigeonstreams.generate.ImageGenerator;
+import io.pigeonstreams.generate.Vectors;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

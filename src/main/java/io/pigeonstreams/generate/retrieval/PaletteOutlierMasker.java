@@ -2,6 +2,7 @@ package io.pigeonstreams.generate.retrieval;
 
 import io.pigeonstreams.generate.HistoryEntry;
 import io.pigeonstreams.generate.HistoryMasker;
+import io.pigeonstreams.generate.Vectors;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

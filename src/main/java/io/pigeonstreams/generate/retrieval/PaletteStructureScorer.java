@@ -1,6 +1,7 @@
 package io.pigeonstreams.generate.retrieval;
 
 import io.pigeonstreams.generate.PreferenceScorer;
+import io.pigeonstreams.generate.Vectors;
 import io.pigeonstreams.generate.VisualTokenizer;
 import java.util.List;
 

@@ -1,11 +1,11 @@
-package io.pigeonstreams.generate.retrieval;
+package io.pigeonstreams.generate;
 
-/** Small vector helpers for the retrieval components. */
-final class Vectors {
+/** Small vector helpers for the generators and scorers. */
+public final class Vectors {
 
   private Vectors() {}
 
-  static double cosine(double[] a, double[] b) {
+  public static double cosine(double[] a, double[] b) {
     double dot = 0;
     double na = 0;
     double nb = 0;
@@ -17,8 +17,8 @@ final class Vectors {
     return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
   }
 
-  /** Pixels minus their mean, so that cosine compares structure, not brightness. */
-  static double[] centered(float[] image) {
+  /** Values (pixels, features) minus their mean, so that cosine compares structure, not level. */
+  public static double[] centered(float[] image) {
     double mean = 0;
     for (float v : image) {
       mean += v;
@@ -31,12 +31,20 @@ final class Vectors {
     return out;
   }
 
-  static double squaredDistance(float[] a, float[] b) {
+  public static double squaredDistance(float[] a, float[] b) {
     double sum = 0;
     for (int i = 0; i < a.length; i++) {
       double d = a[i] - b[i];
       sum += d * d;
     }
     return sum;
+  }
+
+  public static double dot(float[] a, float[] b) {
+    double d = 0;
+    for (int i = 0; i < a.length; i++) {
+      d += a[i] * b[i];
+    }
+    return d;
   }
 }
