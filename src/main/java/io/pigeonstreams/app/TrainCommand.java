@@ -332,6 +332,16 @@ final class TrainCommand {
         description = "TRAIN prompts to build preference pairs from (default: all 11,200).")
     Integer prompts;
 
+    @Option(
+        names = "--pairs",
+        description =
+            "Keep the preference pairs in this file: a rerun for the same prompts reads them"
+                + " instead of building them again.")
+    Path pairs;
+
+    @Option(names = "--learning-rate", description = "Peak learning rate (default 5e-5).")
+    Float learningRate;
+
     @Override
     public Integer call() throws Exception {
       StickerDataset ds = data.load();
@@ -343,7 +353,7 @@ final class TrainCommand {
           new DpoTrainer.Settings(
               training.epochs(d.epochs()),
               d.batchSize(),
-              d.learningRate(),
+              learningRate == null ? d.learningRate() : learningRate,
               d.beta(),
               d.promptAlphaR(),
               d.seed(),
@@ -354,7 +364,8 @@ final class TrainCommand {
       Path out = training.out;
       PigeonConfig c = PigeonConfig.defaults();
       DpoTrainer.Report r =
-          DpoTrainer.train(ds, out, SftTrainer.NAME, c, TokenizerConfig.defaults(), s, out, true);
+          DpoTrainer.train(
+              ds, out, SftTrainer.NAME, c, TokenizerConfig.defaults(), s, out, pairs, true);
       String card =
           String.format(
               Locale.ROOT,

@@ -14,4 +14,9 @@ public interface PreferenceScorer {
   }
 
   Scores score(float[] image, List<float[]> history, float[] reference);
+
+  /** Scores a request's candidates; a scorer with a model overrides this to score in one batch. */
+  default List<Scores> score(List<float[]> images, List<float[]> history, float[] reference) {
+    return images.stream().map(image -> score(image, history, reference)).toList();
+  }
 }

@@ -33,6 +33,17 @@ public final class EncoderScorer implements PreferenceScorer {
     return score(List.of(image), List.of(history), List.of(reference)).get(0);
   }
 
+  @Override
+  public List<Scores> score(List<float[]> images, List<float[]> history, float[] reference) {
+    List<List<float[]>> histories = new ArrayList<>();
+    List<float[]> references = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      histories.add(history); // one list: its images are encoded once
+      references.add(reference);
+    }
+    return score(images, histories, references);
+  }
+
   /**
    * Scores many images in one pass of each encoder.
    *

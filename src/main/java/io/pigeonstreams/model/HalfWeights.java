@@ -38,10 +38,18 @@ public final class HalfWeights {
         half.setName(p.getKey());
         list.add(half);
       }
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      try (OutputStream out = Files.newOutputStream(file)) {
+      Path dir = file.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+      try (OutputStream out = Files.newOutputStream(tmp)) {
         list.encode(out);
       }
+      // a crash never leaves a truncated file where a loader would prefer it
+      Files.move(
+          tmp,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
   }
 

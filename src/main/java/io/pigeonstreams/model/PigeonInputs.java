@@ -12,14 +12,21 @@ import java.util.List;
 public final class PigeonInputs {
 
   /**
-   * A history token already removed by the mask generator (the engine masks before it generates):
-   * treated like padding.
+   * A history token the mask generator already removed (the engine masks before it generates) is
+   * stored as {@code -id - 1}: the id stays recoverable, so the mask generator still reads it when
+   * scoring the reference, while the personalization module sees it masked.
    */
-  public static final int MASKED = -1;
+  public static int masked(int token) {
+    return -token - 1;
+  }
+
+  public static boolean isMasked(int token) {
+    return token < 0;
+  }
 
   /**
-   * One prompt: up to N history images' tokens (most recent first; {@link #MASKED} for masked
-   * tokens), the reference, its caption.
+   * One prompt: up to N history images' tokens (masked ones as {@link #masked}), the reference, its
+   * caption.
    */
   public record Prompt(List<int[]> history, int[] reference, String caption) {}
 
@@ -37,6 +44,8 @@ public final class PigeonInputs {
     int th = historySize * l;
     int[] history = new int[b * th];
     float[] valid = new float[b * th];
+    float[] keep = new float[b * th];
+    boolean anyMasked = false;
     int[] reference = new int[b * l];
     float[] codes = new float[b * l * codeDim];
     int[] text = new int[b * config.maxTextTokens()];
@@ -45,9 +54,11 @@ public final class PigeonInputs {
       for (int n = 0; n < Math.min(historySize, p.history().size()); n++) {
         int[] tokens = p.history().get(n);
         for (int j = 0; j < l; j++) {
-          boolean kept = tokens[j] != MASKED;
-          history[i * th + n * l + j] = kept ? tokens[j] : 0;
-          valid[i * th + n * l + j] = kept ? 1f : 0f;
+          int at = i * th + n * l + j;
+          history[at] = isMasked(tokens[j]) ? masked(tokens[j]) : tokens[j]; // masked() inverts
+          valid[at] = 1f;
+          keep[at] = isMasked(tokens[j]) ? 0f : 1f;
+          anyMasked |= isMasked(tokens[j]);
         }
       }
       System.arraycopy(p.reference(), 0, reference, i * l, l);
@@ -59,12 +70,17 @@ public final class PigeonInputs {
           CaptionTokenizer.tokenize(p.caption(), config.textVocabulary(), config.maxTextTokens());
       System.arraycopy(words, 0, text, i * config.maxTextTokens(), words.length);
     }
-    return new NDList(
-        m.create(history, new Shape(b, th)), // (B, N*L)
-        m.create(valid, new Shape(b, th)), // (B, N*L)
-        m.create(reference, new Shape(b, l)), // (B, L)
-        m.create(codes, new Shape(b, l, codeDim)), // (B, L, D)
-        m.create(text, new Shape(b, config.maxTextTokens()))); // (B, T)
+    NDList inputs =
+        new NDList(
+            m.create(history, new Shape(b, th)), // (B, N*L)
+            m.create(valid, new Shape(b, th)), // (B, N*L)
+            m.create(reference, new Shape(b, l)), // (B, L)
+            m.create(codes, new Shape(b, l, codeDim)), // (B, L, D)
+            m.create(text, new Shape(b, config.maxTextTokens()))); // (B, T)
+    if (anyMasked) {
+      inputs.add(m.create(keep, new Shape(b, th))); // (B, N*L): the history mask, given
+    }
+    return inputs;
   }
 
   /** The shapes PigeonNet is initialized with. */

@@ -77,6 +77,18 @@ public final class PigeonModel implements AutoCloseable {
         "model weights missing: " + half + " (run from the repository root, or train them)");
   }
 
+  /** The first 12 hex digits of a file's SHA-256: names a set of weights in versions and keys. */
+  public static String digest(Path file) throws IOException {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)))
+          .substring(0, 12);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Initializes the net in the model and loads the checkpoint's weights into it. */
   public static void loadWeights(
       Model model, PigeonNet net, Path dir, String name, int historySize, int codeDim)
@@ -111,7 +123,8 @@ public final class PigeonModel implements AutoCloseable {
   }
 
   /**
-   * @param histories each prompt's history images (most recent first), at most N used
+   * @param histories each prompt's history images (the network reads them as a set: no order), at
+   *     most N used
    * @param references reference images
    * @param captions the references' captions
    */
@@ -201,7 +214,7 @@ public final class PigeonModel implements AutoCloseable {
 
   /**
    * The mask generator alone (Eq. 2–4, inference): each prompt's history tokens with the masked
-   * ones replaced by {@link PigeonInputs#MASKED}, at the prompt's alpha_h.
+   * ones encoded by {@link PigeonInputs#masked}, at the prompt's alpha_h.
    */
   public List<List<int[]>> maskHistory(List<PigeonInputs.Prompt> prompts, double[] alphaH) {
     List<List<int[]>> out = new ArrayList<>();
@@ -224,7 +237,7 @@ public final class PigeonModel implements AutoCloseable {
           int[] t = history.get(n).clone();
           for (int j = 0; j < l; j++) {
             if (keep[(i * historySize + n) * l + j] < 0.5f) {
-              t[j] = PigeonInputs.MASKED;
+              t[j] = PigeonInputs.masked(t[j]);
             }
           }
           masked.add(t);

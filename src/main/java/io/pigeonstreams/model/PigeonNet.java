@@ -75,8 +75,14 @@ public final class PigeonNet extends AbstractBlock {
     NDArray scores =
         maskGenerator.forward(ps, new NDList(eh, er), training).singletonOrThrow(); // (B, N*L+L)
     NDArray historyKeep =
-        MaskGenerator.historyKeep(
-            scores.get(":, :" + th), historyValid, alphaH, config.gumbelTemperature(), training);
+        inputs.size() > 5
+            ? inputs.get(5) // (B, N*L): masked earlier by this same mask generator
+            : MaskGenerator.historyKeep(
+                scores.get(":, :" + th),
+                historyValid,
+                alphaH,
+                config.gumbelTemperature(),
+                training);
     NDArray referenceKeep =
         MaskGenerator.referenceKeep(scores.get(":, " + th + ":"), alphaR, training);
     if (params != null && Boolean.TRUE.equals(params.get(MASK_ONLY))) {

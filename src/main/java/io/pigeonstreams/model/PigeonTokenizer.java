@@ -27,9 +27,14 @@ public final class PigeonTokenizer implements VisualTokenizer, TokenDecoder, Aut
   private final Model model;
   private final VqAutoencoder net;
 
-  PigeonTokenizer(Model model) {
+  private final String name;
+
+  PigeonTokenizer(Model model, String digest) {
     this.model = model;
     this.net = (VqAutoencoder) model.getBlock();
+    TokenizerConfig c = net.config();
+    // the weights' digest: tokens of a retrained tokenizer never mix with the old ones
+    this.name = "pigeon-vq-" + c.codebookSize() + "x" + TokenizerConfig.TOKENS + "-" + digest;
   }
 
   /** Loads {@code dir/tokenizer-0000.params}; no network access. */
@@ -51,13 +56,12 @@ public final class PigeonTokenizer implements VisualTokenizer, TokenDecoder, Aut
       model.close();
       throw new IOException("cannot load " + params + ": " + e.getMessage(), e);
     }
-    return new PigeonTokenizer(model);
+    return new PigeonTokenizer(model, PigeonModel.digest(params));
   }
 
   @Override
   public String name() {
-    TokenizerConfig c = net.config();
-    return "pigeon-vq-" + c.codebookSize() + "x" + TokenizerConfig.TOKENS + "-v1";
+    return name;
   }
 
   @Override

@@ -166,6 +166,7 @@ public final class TokenizerTrainer {
         }
       }
       Files.createDirectories(outDir);
+      model.setProperty("Epoch", "0"); // always <name>-0000.params, never -0001
       model.save(outDir, PigeonTokenizer.NAME);
     }
     try (PigeonTokenizer tokenizer = PigeonTokenizer.load(outDir, config)) {

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -123,7 +124,11 @@ public final class Personalizer {
 
     // mask: drop the noisy fraction alpha_h of the history
     List<HistoryEntry> kept = masker.keep(joined, alphaH, reference.image());
-    Set<String> keptIds = kept.stream().map(HistoryEntry::itemId).collect(Collectors.toSet());
+    Set<String> keptIds =
+        kept.stream()
+            .filter(e -> Arrays.stream(e.tokens()).anyMatch(t -> t >= 0))
+            .map(HistoryEntry::itemId)
+            .collect(Collectors.toSet());
 
     // generate: one candidate per alpha_r
     List<Double> grid = alphaGrid(k, alphaR);
@@ -143,10 +148,9 @@ public final class Personalizer {
 
     // score: personalization against the whole (unmasked) history, alignment against the reference
     List<float[]> historyImages = joined.stream().map(HistoryEntry::image).toList();
-    List<PreferenceScorer.Scores> scores = new ArrayList<>();
-    for (Candidate c : candidates) {
-      scores.add(scorer.score(c.image(), historyImages, reference.image()));
-    }
+    List<PreferenceScorer.Scores> scores =
+        scorer.score(
+            candidates.stream().map(Candidate::image).toList(), historyImages, reference.image());
     int best = 0;
     int worst = 0;
     for (int i = 1; i < candidates.size(); i++) {

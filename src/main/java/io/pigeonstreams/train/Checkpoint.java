@@ -57,6 +57,7 @@ final class Checkpoint {
 
   void save(Model model, Progress progress) throws IOException {
     Files.createDirectories(dir);
+    model.setProperty("Epoch", "0"); // always <name>-0000.params, never -0001
     model.save(dir, name);
     Properties p = new Properties();
     p.setProperty("epochs", Integer.toString(progress.epochs()));

@@ -88,7 +88,9 @@ public final class DpoTrainer {
     }
   }
 
-  /** One preference pair: the prompt, chosen and rejected tokens and the reference's log p. */
+  /**
+   * One preference pair: the prompt, the chosen and rejected tokens, their alpha_r and reward gap.
+   */
   record Pair(
       PigeonInputs.Prompt prompt,
       int[] chosen,
@@ -135,6 +137,25 @@ public final class DpoTrainer {
       Path outDir,
       boolean progress)
       throws IOException {
+    return train(
+        ds, modelDir, stage1Name, config, tokenizerConfig, settings, outDir, null, progress);
+  }
+
+  /**
+   * @param pairCache where the preference pairs are kept between runs (null: not kept): read when
+   *     it was built for the same prompts, written otherwise. Building the pairs is most of a run.
+   */
+  public static Report train(
+      StickerDataset ds,
+      Path modelDir,
+      String stage1Name,
+      PigeonConfig config,
+      TokenizerConfig tokenizerConfig,
+      Settings settings,
+      Path outDir,
+      Path pairCache,
+      boolean progress)
+      throws IOException {
     long start = System.currentTimeMillis();
     List<Sample> samples =
         new ArrayList<>(
@@ -150,7 +171,24 @@ public final class DpoTrainer {
             PigeonModel.load(modelDir, stage1Name, config, tokenizerConfig, historySize);
         StyleEncoder taste = StyleEncoder.load(modelDir)) {
       EncoderScorer scorer = new EncoderScorer(reference.tokenizer(), taste);
-      List<Pair> pairs = pairs(ds, reference, scorer, samples, config.alphaH(), progress);
+      String key =
+          cacheKey(
+              settings,
+              stage1Name
+                  + "@"
+                  + PigeonModel.digest(PigeonModel.weightsFile(modelDir, stage1Name))
+                  + " tokenizer="
+                  + reference.tokenizer().name()
+                  + " alphaH="
+                  + config.alphaH(),
+              samples.size());
+      List<Pair> pairs = pairCache == null ? null : PairCache.read(pairCache, key);
+      if (pairs == null) {
+        pairs = pairs(ds, reference, scorer, samples, config.alphaH(), progress);
+        if (pairCache != null) {
+          PairCache.write(pairCache, key, pairs);
+        }
+      }
       long pairMillis = System.currentTimeMillis() - start;
       long trainStart = System.currentTimeMillis();
       Training t = optimize(reference, modelDir, stage1Name, pairs, settings, outDir, progress);
@@ -170,6 +208,19 @@ public final class DpoTrainer {
           pairMillis,
           System.currentTimeMillis() - trainStart);
     }
+  }
+
+  /** What the pairs depend on: a cache built for other prompts or another model is not used. */
+  private static String cacheKey(Settings s, String stage1Name, int prompts) {
+    return String.format(
+        java.util.Locale.ROOT,
+        "v1 stage1=%s prompts=%d seed=%d simulationSeed=%d noise=%.3f grid=%s",
+        stage1Name,
+        prompts,
+        s.seed(),
+        s.simulationSeed(),
+        s.noise(),
+        GRID);
   }
 
   /** Candidates over the alpha_r grid from the frozen stage-1 model, ranked by the reward. */
@@ -324,12 +375,12 @@ public final class DpoTrainer {
               for (int i = 0; i < ref.length; i++) {
                 ref[i] = (float) refLogp[i];
               }
-              NDArray refRatio = m.create(ref); // (2B)
+              NDArray refLogp2 = m.create(ref); // (2B)
               try (GradientCollector gc = trainer.newGradientCollector()) {
                 // inference masks, no dropout: the conditions the candidates are generated under
                 NDList out = policy.forward(new ParameterStore(m, false), in, false, alphas);
                 NDArray logp = PigeonNet.sequenceLogLikelihood(out.get(0), y); // (2B)
-                NDArray ratio = logp.sub(refRatio); // (2B): log pi - log ref
+                NDArray ratio = logp.sub(refLogp2); // (2B): log pi - log ref
                 NDArray margin =
                     ratio.get("0:" + b).sub(ratio.get(b + ":")).mul(settings.beta()); // (B)
                 NDArray loss = Activation.softPlus(margin.neg()).mean(); // -log sigmoid(margin)

@@ -143,6 +143,7 @@ public final class ScorerTrainer {
         }
       }
       Files.createDirectories(outDir);
+      model.setProperty("Epoch", "0"); // always <name>-0000.params, never -0001
       model.save(outDir, StyleEncoder.NAME);
     }
     double val;

@@ -53,6 +53,28 @@ class PigeonCliTest {
   }
 
   @Test
+  void shouldRefuseASweepOverMoreThanOnePigeonOrOverARatioAlsoGiven(@TempDir Path dir) {
+    int code =
+        run("eval", "--generator", "pigeon,grd", "--sweep", "ALPHA_H", "--out", dir.toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--sweep runs exactly one Pigeon generator");
+    err.getBuffer().setLength(0);
+    code =
+        run(
+            "eval",
+            "--generator",
+            "pigeon",
+            "--sweep",
+            "ALPHA_R",
+            "--alpha-r",
+            "0.5",
+            "--out",
+            dir.toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("sets --alpha-r itself");
+  }
+
+  @Test
   void shouldRefuseAnUnknownSplit(@TempDir Path dir) {
     int code = run("eval", "--generator", "grd", "--split", "dev", "--out", dir.toString());
     assertThat(code).isEqualTo(2);

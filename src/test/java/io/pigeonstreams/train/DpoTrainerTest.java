@@ -71,8 +71,9 @@ class DpoTrainerTest {
   void shouldStartAtLogTwoAndLowerTheLossOnTheSamePairs() throws Exception {
     // 16 prompts, batch 32: both steps see the same pairs
     DpoTrainer.Settings s = new DpoTrainer.Settings(2, 32, 1e-3f, 0.1f, 0.5, 3L, 1L, 0.2, 16, 2);
+    Path cache = dir.resolve("pairs.bin");
     DpoTrainer.Report r =
-        DpoTrainer.train(ds, dir, SftTrainer.NAME, TINY, TINY_TOKENIZER, s, dir, false);
+        DpoTrainer.train(ds, dir, SftTrainer.NAME, TINY, TINY_TOKENIZER, s, dir, cache, false);
 
     assertThat(r.prompts()).isEqualTo(16);
     assertThat(r.pairs()).isPositive().isLessThanOrEqualTo(16);
@@ -83,6 +84,41 @@ class DpoTrainerTest {
     assertThat(r.lastLoss()).isLessThan(r.firstLoss());
     assertThat(r.meanRewardGap()).isPositive();
     assertThat(HalfWeights.file(dir, DpoTrainer.NAME)).isRegularFile();
+
+    assertThat(cache).isRegularFile();
+  }
+
+  @Test
+  void shouldReadBackCachedPairsOnlyForTheSameKey() throws Exception {
+    Path cache = dir.resolve("roundtrip.bin");
+    DpoTrainer.Pair pair =
+        new DpoTrainer.Pair(
+            new PigeonInputs.Prompt(
+                List.of(new int[16], filled(3)), filled(511), "smiling face with halo"),
+            filled(7),
+            filled(9),
+            0.8,
+            0.1,
+            0.25);
+    PairCache.write(cache, "key-a", List.of(pair));
+
+    List<DpoTrainer.Pair> back = PairCache.read(cache, "key-a");
+    assertThat(back).hasSize(1);
+    assertThat(back.get(0).prompt().history().get(1)).containsExactly(filled(3));
+    assertThat(back.get(0).prompt().reference()).containsExactly(filled(511));
+    assertThat(back.get(0).prompt().caption()).isEqualTo("smiling face with halo");
+    assertThat(back.get(0).chosen()).containsExactly(filled(7));
+    assertThat(back.get(0).rejected()).containsExactly(filled(9));
+    assertThat(back.get(0).chosenAlphaR()).isEqualTo(0.8);
+    assertThat(back.get(0).rewardGap()).isEqualTo(0.25);
+    assertThat(PairCache.read(cache, "key-b")).isNull();
+    assertThat(PairCache.read(dir.resolve("missing.bin"), "key-a")).isNull();
+  }
+
+  private static int[] filled(int v) {
+    int[] t = new int[TokenizerConfig.TOKENS];
+    Arrays.fill(t, v);
+    return t;
   }
 
   @Test
@@ -118,6 +154,20 @@ class DpoTrainerTest {
                 assertThat(c.image()).hasSize(StickerDataset.PIXELS);
                 assertThat(c.tokens()).hasSize(TokenizerConfig.TOKENS);
               });
+      // the engine's two steps (mask, then generate) give what the one-pass model gives
+      List<Candidate> onePass =
+          pigeon
+              .model()
+              .candidates(
+                  List.of(history.stream().map(HistoryEntry::image).toList()),
+                  List.of(reference),
+                  List.of("smiling face"),
+                  0.2,
+                  List.of(0.0, 0.5, 1.0))
+              .get(0);
+      for (int i = 0; i < 3; i++) {
+        assertThat(candidates.get(i).tokens()).containsExactly(onePass.get(i).tokens());
+      }
       assertThat(pigeon.modelVersion()).matches("pigeon-sft@[0-9a-f]{12}");
       assertThat(Files.exists(dir.resolve("tokenizer-0000.params"))).isTrue();
     }
@@ -126,7 +176,7 @@ class DpoTrainerTest {
   private static long kept(List<HistoryEntry> entries) {
     return entries.stream()
         .flatMapToInt(e -> Arrays.stream(e.tokens()))
-        .filter(t -> t != PigeonInputs.MASKED)
+        .filter(t -> !PigeonInputs.isMasked(t))
         .count();
   }
 }

@@ -52,7 +52,12 @@ final class PigeonGenerator implements StickerGenerator {
                     : String.format(Locale.ROOT, "%.2f", ratios.alphaR()));
     this.model =
         PigeonModel.load(dir, checkpoint, PigeonConfig.defaults(), TokenizerConfig.defaults(), 5);
-    this.taste = StyleEncoder.load(dir);
+    try {
+      this.taste = StyleEncoder.load(dir);
+    } catch (IOException | RuntimeException e) {
+      model.close();
+      throw e;
+    }
     this.scorer = new EncoderScorer(model.tokenizer(), taste);
   }
 

@@ -27,10 +27,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code pigeon-streams bench model}: the Pigeon model's inference cost on this machine, without
- * Kafka. Per batch size, ms per image of what the engine runs per candidate: the network's one
+ * Kafka. Per batch size, ms per image of the model's part of a candidate: the network's one
  * parallel pass (mask generator + personalization module) and the tokenizer decoder, on prompts
- * built from TEST samples (pre-tokenized, as the engine keeps tokens with catalog items). Also the
- * process's peak resident memory (JVM + PyTorch's native memory) and the JVM heap's peak.
+ * built from TEST samples (pre-tokenized, as the engine keeps tokens with catalog items). Not
+ * included: the engine's separate mask pass and reference tokenization (once per request) and
+ * scoring. Also the process's peak resident memory (JVM + PyTorch's native memory) and the JVM
+ * heap's peak (the sum of each heap pool's peak: an upper bound).
  */
 @Command(
     name = "model",

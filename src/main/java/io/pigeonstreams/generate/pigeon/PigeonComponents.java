@@ -12,21 +12,16 @@ import io.pigeonstreams.model.PigeonModel;
 import io.pigeonstreams.model.StyleEncoder;
 import io.pigeonstreams.model.TokenizerConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
  * The trained Pigeon model behind the engine's interfaces: its mask generator is the {@link
- * HistoryMasker} (token level: masked tokens become {@link PigeonInputs#MASKED}, an item whose
- * tokens are all masked is dropped), its personalization module and tokenizer decoder are the
- * {@link ImageGenerator}, which generates all of a request's candidates (one per alpha_r) in one
- * batch; {@link #scorer()} is the production scorer. The catalog must be tokenized with {@link
+ * HistoryMasker} (token level: every item is returned, its masked tokens encoded by {@link
+ * PigeonInputs#masked}), its personalization module and tokenizer decoder are the {@link
+ * ImageGenerator}, which generates all of a request's candidates (one per alpha_r) in one batch;
+ * {@link #scorer()} is the production scorer. The catalog must be tokenized with {@link
  * #tokenizer()}.
  */
 public final class PigeonComponents implements HistoryMasker, ImageGenerator {
@@ -57,15 +52,13 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
       Path dir, String name, PigeonConfig config, TokenizerConfig tokenizerConfig, int historySize)
       throws IOException {
     PigeonModel model = PigeonModel.load(dir, name, config, tokenizerConfig, historySize);
-    StyleEncoder taste;
     try {
-      taste = StyleEncoder.load(dir);
-    } catch (IOException e) {
+      String version = name + "@" + PigeonModel.digest(PigeonModel.weightsFile(dir, name));
+      return new PigeonComponents(model, StyleEncoder.load(dir), version);
+    } catch (IOException | RuntimeException e) {
       model.close();
       throw e;
     }
-    String digest = sha256(PigeonModel.weightsFile(dir, name)).substring(0, 12);
-    return new PigeonComponents(model, taste, name + "@" + digest);
   }
 
   public io.pigeonstreams.model.PigeonTokenizer tokenizer() {
@@ -103,16 +96,16 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
             .get(0);
     List<HistoryEntry> kept = new ArrayList<>();
     for (int i = 0; i < used.size(); i++) {
-      int[] t = masked.get(i);
-      if (Arrays.stream(t).anyMatch(v -> v != PigeonInputs.MASKED)) {
-        kept.add(new HistoryEntry(used.get(i).itemId(), used.get(i).image(), t));
-      }
+      kept.add(new HistoryEntry(used.get(i).itemId(), used.get(i).image(), masked.get(i)));
     }
     return kept;
   }
 
   /**
-   * @param context its history already masked by {@link #keep} (so alpha_h 0 here)
+   * One pass, as in training and the benchmark: the mask generator reads the whole history (masked
+   * tokens keep their ids) and the personalization module sees the mask {@link #keep} chose.
+   *
+   * @param context its history masked by {@link #keep}
    */
   @Override
   public List<Candidate> generate(GenerationContext context) {
@@ -138,14 +131,5 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
   public void close() {
     taste.close();
     model.close();
-  }
-
-  private static String sha256(Path file) throws IOException {
-    try {
-      return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -1,0 +1,95 @@
+package io.pigeonstreams.train;
+
+import io.pigeonstreams.model.PigeonInputs;
+import io.pigeonstreams.model.TokenizerConfig;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Stage 2's preference pairs on disk, so that a rerun skips building them. */
+final class PairCache {
+
+  private static final int MAGIC = 0x50504331; // "PPC1"
+
+  private PairCache() {}
+
+  /** The pairs, or null when the file is missing or was built for another key. */
+  static List<DpoTrainer.Pair> read(Path file, String key) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    try (DataInputStream in =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+      if (in.readInt() != MAGIC || !in.readUTF().equals(key)) {
+        return null;
+      }
+      int n = in.readInt();
+      List<DpoTrainer.Pair> pairs = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        int h = in.readInt();
+        List<int[]> history = new ArrayList<>(h);
+        for (int j = 0; j < h; j++) {
+          history.add(tokens(in));
+        }
+        int[] reference = tokens(in);
+        String caption = in.readUTF();
+        pairs.add(
+            new DpoTrainer.Pair(
+                new PigeonInputs.Prompt(history, reference, caption),
+                tokens(in),
+                tokens(in),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble()));
+      }
+      return pairs;
+    }
+  }
+
+  static void write(Path file, String key, List<DpoTrainer.Pair> pairs) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempFile(parent, "pairs", ".tmp");
+    try (DataOutputStream out =
+        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+      out.writeInt(MAGIC);
+      out.writeUTF(key);
+      out.writeInt(pairs.size());
+      for (DpoTrainer.Pair p : pairs) {
+        out.writeInt(p.prompt().history().size());
+        for (int[] t : p.prompt().history()) {
+          write(out, t);
+        }
+        write(out, p.prompt().reference());
+        out.writeUTF(p.prompt().caption());
+        write(out, p.chosen());
+        write(out, p.rejected());
+        out.writeDouble(p.chosenAlphaR());
+        out.writeDouble(p.rejectedAlphaR());
+        out.writeDouble(p.rewardGap());
+      }
+    }
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static int[] tokens(DataInputStream in) throws IOException {
+    int[] t = new int[TokenizerConfig.TOKENS];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = in.readShort();
+    }
+    return t;
+  }
+
+  private static void write(DataOutputStream out, int[] tokens) throws IOException {
+    for (int t : tokens) {
+      out.writeShort(t);
+    }
+  }
+}
