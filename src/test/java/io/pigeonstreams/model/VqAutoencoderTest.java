@@ -99,7 +99,7 @@ class VqAutoencoderTest {
       VqAutoencoder net = initialized(model.getNDManager(), 3);
       model.setBlock(net);
       model.save(dir, PigeonTokenizer.NAME);
-      before = new PigeonTokenizer(model).tokenize(images);
+      before = new PigeonTokenizer(model, "test").tokenize(images);
     }
     try (PigeonTokenizer loaded = PigeonTokenizer.load(dir, TINY)) {
       assertThat(loaded.tokenize(images)).usingRecursiveComparison().isEqualTo(before);
