@@ -104,11 +104,17 @@ public final class PigeonEngine implements AutoCloseable {
   private final CountDownLatch running = new CountDownLatch(1);
   private volatile KafkaStreams streams;
 
+  /** Takes ownership of the components: they are closed with the engine, or here on failure. */
   public PigeonEngine(EngineConfig config, Components components) {
     this.config = config;
     this.components = components;
-    this.topics = new Topics(config.asMap());
-    this.topology = topology(config, components, topics);
+    try {
+      this.topics = new Topics(config.asMap());
+      this.topology = topology(config, components, topics);
+    } catch (RuntimeException e) {
+      components.generator().close();
+      throw e;
+    }
   }
 
   /** The topology for a configuration: what {@code topology/topology.txt} describes. */

@@ -21,8 +21,11 @@ import java.util.stream.Stream;
  */
 final class Checkpoint {
 
-  /** How far a saved run got. */
-  record Progress(int epochs, int steps) {}
+  /**
+   * How far a saved run got, and the settings it ran with (a resume with other settings would not
+   * continue the same run).
+   */
+  record Progress(int epochs, int steps, String settings) {}
 
   private final Path dir;
   private final String name;
@@ -43,7 +46,9 @@ final class Checkpoint {
     }
     return Optional.of(
         new Progress(
-            Integer.parseInt(p.getProperty("epochs")), Integer.parseInt(p.getProperty("steps"))));
+            Integer.parseInt(p.getProperty("epochs")),
+            Integer.parseInt(p.getProperty("steps")),
+            p.getProperty("settings", "")));
   }
 
   /** Loads the saved weights into the model's (initialized) block. */
@@ -55,25 +60,38 @@ final class Checkpoint {
     }
   }
 
+  /**
+   * Writes weights and progress into a fresh folder, then swaps it in: a crash leaves either the
+   * previous checkpoint or this one, never weights of one epoch with the count of another.
+   */
   void save(Model model, Progress progress) throws IOException {
-    Files.createDirectories(dir);
+    Path fresh = dir.resolveSibling(dir.getFileName() + ".tmp");
+    Path old = dir.resolveSibling(dir.getFileName() + ".old");
+    delete(fresh);
+    Files.createDirectories(fresh);
     model.setProperty("Epoch", "0"); // always <name>-0000.params, never -0001
-    model.save(dir, name);
+    model.save(fresh, name);
     Properties p = new Properties();
     p.setProperty("epochs", Integer.toString(progress.epochs()));
     p.setProperty("steps", Integer.toString(progress.steps()));
-    Path tmp = dir.resolve("progress.properties.tmp");
-    try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+    p.setProperty("settings", progress.settings());
+    try (Writer w =
+        Files.newBufferedWriter(fresh.resolve("progress.properties"), StandardCharsets.UTF_8)) {
       p.store(w, "training progress of " + name);
     }
-    Files.move(
-        tmp,
-        dir.resolve("progress.properties"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    delete(old);
+    if (Files.exists(dir)) {
+      Files.move(dir, old, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+    Files.move(fresh, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    delete(old);
   }
 
   void delete() throws IOException {
+    delete(dir);
+  }
+
+  private static void delete(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

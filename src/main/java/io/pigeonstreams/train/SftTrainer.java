@@ -116,8 +116,18 @@ public final class SftTrainer {
     int recentCount = 0;
     int step = 0;
     Checkpoint checkpoint = new Checkpoint(outDir, name);
+    String fingerprint = settings + " " + config;
     Checkpoint.Progress done =
-        resume ? checkpoint.progress().orElse(new Checkpoint.Progress(0, 0)) : null;
+        resume ? checkpoint.progress().orElse(new Checkpoint.Progress(0, 0, fingerprint)) : null;
+    if (done != null && !done.settings().equals(fingerprint)) {
+      throw new IllegalArgumentException(
+          "cannot resume: the checkpoint in "
+              + outDir
+              + " was made with "
+              + done.settings()
+              + ", this run has "
+              + fingerprint);
+    }
     try (Model model = Model.newInstance(name)) {
       PigeonNet net =
           new PigeonNet(config, TokenizerConfig.TOKENS, tokenizer.config().codebookSize());
@@ -156,7 +166,7 @@ public final class SftTrainer {
         training:
         for (int epoch = firstEpoch; epoch < settings.epochs(); epoch++) {
           if (epoch > firstEpoch) {
-            checkpoint.save(model, new Checkpoint.Progress(epoch, step));
+            checkpoint.save(model, new Checkpoint.Progress(epoch, step, fingerprint));
           }
           List<Sample> order = new ArrayList<>(samples);
           Collections.shuffle(order, rng);

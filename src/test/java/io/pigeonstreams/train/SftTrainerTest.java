@@ -67,6 +67,7 @@ class SftTrainerTest {
           dir,
           SftTrainer.NAME,
           false);
+      SftTrainer.Settings resumeSettings = new SftTrainer.Settings(2, 8, 3e-3f, 1L, 1L, 0.2, 1402);
       // pretend the run was killed after its first epoch (1,400 steps of 8 samples)
       Checkpoint checkpoint = new Checkpoint(dir, SftTrainer.NAME);
       try (ai.djl.Model m = ai.djl.Model.newInstance(SftTrainer.NAME)) {
@@ -74,20 +75,29 @@ class SftTrainerTest {
             new io.pigeonstreams.model.PigeonNet(TINY, TokenizerConfig.TOKENS, 16);
         m.setBlock(net);
         PigeonModel.loadWeights(m, net, dir, SftTrainer.NAME, 5, 8);
-        checkpoint.save(m, new Checkpoint.Progress(1, 1400));
+        checkpoint.save(m, new Checkpoint.Progress(1, 1400, resumeSettings + " " + TINY));
       }
-      assertThat(checkpoint.progress()).contains(new Checkpoint.Progress(1, 1400));
+      assertThat(checkpoint.progress())
+          .contains(new Checkpoint.Progress(1, 1400, resumeSettings + " " + TINY));
+
+      // a resume with other settings would not continue the same run: refused, with both
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  SftTrainer.train(
+                      ds,
+                      tokenizer,
+                      TINY,
+                      new SftTrainer.Settings(3, 8, 3e-3f, 1L, 1L, 0.2, 1402),
+                      dir,
+                      SftTrainer.NAME,
+                      true,
+                      false))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("cannot resume")
+          .hasMessageContaining("epochs=3");
 
       SftTrainer.Report resumed =
-          SftTrainer.train(
-              ds,
-              tokenizer,
-              TINY,
-              new SftTrainer.Settings(2, 8, 3e-3f, 1L, 1L, 0.2, 1402),
-              dir,
-              SftTrainer.NAME,
-              true,
-              false);
+          SftTrainer.train(ds, tokenizer, TINY, resumeSettings, dir, SftTrainer.NAME, true, false);
       // epoch 2 only: the step count goes on from 1,400 and stops at the cap
       assertThat(resumed.steps()).isEqualTo(1402);
       assertThat(resumed.firstLoss()).isFinite();
