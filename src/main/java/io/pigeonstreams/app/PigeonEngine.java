@@ -1,5 +1,6 @@
 package io.pigeonstreams.app;
 
+import ai.djl.Device;
 import io.pigeonstreams.avro.CatalogEntry;
 import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.generate.HistoryMasker;
@@ -13,6 +14,7 @@ import io.pigeonstreams.generate.retrieval.PaletteStructureScorer;
 import io.pigeonstreams.generate.retrieval.PaletteTokenizer;
 import io.pigeonstreams.history.HistoryPolicy;
 import io.pigeonstreams.kafka.TopicAdmin;
+import io.pigeonstreams.model.Devices;
 import io.pigeonstreams.topology.DeadLetterHandler;
 import io.pigeonstreams.topology.Personalizer;
 import io.pigeonstreams.topology.PigeonTopology;
@@ -67,7 +69,8 @@ public final class PigeonEngine implements AutoCloseable {
           return pigeon(
               Path.of(config.get("pigeon.model.dir")),
               config.get("pigeon.model.name"),
-              config.getInt("pigeon.history.size"));
+              config.getInt("pigeon.history.size"),
+              Devices.parse(config.get("pigeon.device")));
         case "nearest-history":
           return retrieval();
         default:
@@ -77,9 +80,10 @@ public final class PigeonEngine implements AutoCloseable {
     }
 
     /** Pigeon behind every interface; closing the generator closes the model. */
-    public static Components pigeon(Path dir, String name, int historySize) throws IOException {
-      PigeonComponents p = PigeonComponents.load(dir, name, historySize);
-      LOG.info("Pigeon model {} loaded from {}", p.modelVersion(), dir);
+    public static Components pigeon(Path dir, String name, int historySize, Device device)
+        throws IOException {
+      PigeonComponents p = PigeonComponents.load(dir, name, historySize, device);
+      LOG.info("Pigeon model {} loaded from {}, running on {}", p.modelVersion(), dir, device);
       return new Components(p.tokenizer(), p, p, p.scorer());
     }
 

@@ -43,9 +43,23 @@ public final class PigeonModel implements AutoCloseable {
   public static PigeonModel load(
       Path dir, String name, PigeonConfig config, TokenizerConfig tokenizerConfig, int historySize)
       throws IOException {
+    return load(dir, name, config, tokenizerConfig, historySize, null);
+  }
+
+  /**
+   * @param device where to run (null: DJL's default, a GPU when there is one)
+   */
+  public static PigeonModel load(
+      Path dir,
+      String name,
+      PigeonConfig config,
+      TokenizerConfig tokenizerConfig,
+      int historySize,
+      ai.djl.Device device)
+      throws IOException {
     Path weights = weightsFile(dir, name);
-    PigeonTokenizer tokenizer = PigeonTokenizer.load(dir, tokenizerConfig);
-    Model model = Model.newInstance(name);
+    PigeonTokenizer tokenizer = PigeonTokenizer.load(dir, tokenizerConfig, device);
+    Model model = Model.newInstance(name, device);
     PigeonNet net =
         new PigeonNet(config, TokenizerConfig.TOKENS, tokenizer.config().codebookSize());
     model.setBlock(net);
@@ -115,6 +129,11 @@ public final class PigeonModel implements AutoCloseable {
 
   public PigeonConfig config() {
     return net.config();
+  }
+
+  /** Where the model runs. */
+  public ai.djl.Device device() {
+    return model.getNDManager().getDevice();
   }
 
   /** History images kept per prompt (N). */

@@ -39,6 +39,14 @@ public final class PigeonTokenizer implements VisualTokenizer, TokenDecoder, Aut
 
   /** Loads {@code dir/tokenizer-0000.params}; no network access. */
   public static PigeonTokenizer load(Path dir, TokenizerConfig config) throws IOException {
+    return load(dir, config, null);
+  }
+
+  /**
+   * @param device where to run (null: DJL's default, a GPU when there is one)
+   */
+  public static PigeonTokenizer load(Path dir, TokenizerConfig config, ai.djl.Device device)
+      throws IOException {
     Path params = dir.resolve(NAME + "-0000.params");
     if (!Files.isRegularFile(params)) {
       throw new IOException(
@@ -46,7 +54,7 @@ public final class PigeonTokenizer implements VisualTokenizer, TokenDecoder, Aut
               + params
               + " (run from the repository root, or `pigeon-streams train tokenizer`)");
     }
-    Model model = Model.newInstance(NAME);
+    Model model = Model.newInstance(NAME, device);
     VqAutoencoder net = new VqAutoencoder(config);
     model.setBlock(net);
     net.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, 32, 32));

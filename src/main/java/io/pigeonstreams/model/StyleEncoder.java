@@ -42,11 +42,18 @@ public final class StyleEncoder implements AutoCloseable {
   }
 
   public static StyleEncoder load(Path dir) throws IOException {
+    return load(dir, null);
+  }
+
+  /**
+   * @param device where to run (null: DJL's default, a GPU when there is one)
+   */
+  public static StyleEncoder load(Path dir, ai.djl.Device device) throws IOException {
     Path params = dir.resolve(NAME + "-0000.params");
     if (!Files.isRegularFile(params)) {
       throw new IOException("style encoder weights missing: " + params);
     }
-    Model model = Model.newInstance(NAME);
+    Model model = Model.newInstance(NAME, device);
     model.setBlock(network());
     try {
       model.load(dir, NAME);

@@ -1,5 +1,6 @@
 package io.pigeonstreams.generate.pigeon;
 
+import ai.djl.Device;
 import io.pigeonstreams.generate.Candidate;
 import io.pigeonstreams.generate.GenerationContext;
 import io.pigeonstreams.generate.HistoryEntry;
@@ -44,17 +45,37 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
    * @param historySize N, history items per prompt
    */
   public static PigeonComponents load(Path dir, String name, int historySize) throws IOException {
-    return load(dir, name, PigeonConfig.defaults(), TokenizerConfig.defaults(), historySize);
+    return load(dir, name, historySize, null);
   }
 
-  /** As above, for a network of another size. */
+  /**
+   * @param device where to run (null: DJL's default, a GPU when there is one)
+   */
+  public static PigeonComponents load(Path dir, String name, int historySize, Device device)
+      throws IOException {
+    return load(
+        dir, name, PigeonConfig.defaults(), TokenizerConfig.defaults(), historySize, device);
+  }
+
+  /** As above, for a network of another size, on DJL's default device. */
   public static PigeonComponents load(
       Path dir, String name, PigeonConfig config, TokenizerConfig tokenizerConfig, int historySize)
       throws IOException {
-    PigeonModel model = PigeonModel.load(dir, name, config, tokenizerConfig, historySize);
+    return load(dir, name, config, tokenizerConfig, historySize, null);
+  }
+
+  private static PigeonComponents load(
+      Path dir,
+      String name,
+      PigeonConfig config,
+      TokenizerConfig tokenizerConfig,
+      int historySize,
+      Device device)
+      throws IOException {
+    PigeonModel model = PigeonModel.load(dir, name, config, tokenizerConfig, historySize, device);
     try {
       String version = name + "@" + PigeonModel.digest(PigeonModel.weightsFile(dir, name));
-      return new PigeonComponents(model, StyleEncoder.load(dir), version);
+      return new PigeonComponents(model, StyleEncoder.load(dir, model.device()), version);
     } catch (IOException | RuntimeException e) {
       model.close();
       throw e;
