@@ -226,8 +226,7 @@ final class TrainCommand {
               r.codesUsed(),
               config.codebookSize(),
               r.millis() / 60000.0);
-      Files.writeString(out.resolve("tokenizer.md"), card, StandardCharsets.UTF_8);
-      System.out.print(card);
+      TrainingOptions.writeCard(out.resolve("tokenizer.md"), card);
       return 0;
     }
   }
@@ -309,8 +308,7 @@ final class TrainCommand {
                 r.firstLoss(),
                 r.lastLoss(),
                 r.millis() / 60000.0);
-        Files.writeString(out.resolve(name + ".md"), card, StandardCharsets.UTF_8);
-        System.out.print(card);
+        TrainingOptions.writeCard(out.resolve(name + ".md"), card);
       }
       return 0;
     }
@@ -346,9 +344,6 @@ final class TrainCommand {
     public Integer call() throws Exception {
       StickerDataset ds = data.load();
       DpoTrainer.Settings d = DpoTrainer.Settings.defaults();
-      if (prompts != null && prompts < 1) {
-        throw new IllegalArgumentException("--prompts must be >= 1, got " + prompts);
-      }
       DpoTrainer.Settings s =
           new DpoTrainer.Settings(
               training.epochs(d.epochs()),
@@ -359,7 +354,7 @@ final class TrainCommand {
               d.seed(),
               d.simulationSeed(),
               d.noise(),
-              prompts == null ? d.maxPrompts() : prompts,
+              TrainingOptions.positive("--prompts", prompts, d.maxPrompts()),
               training.maxSteps());
       Path out = training.out;
       PigeonConfig c = PigeonConfig.defaults();
@@ -404,8 +399,7 @@ final class TrainCommand {
               r.lastAccuracy(),
               r.pairMillis() / 60000.0,
               r.trainMillis() / 60000.0);
-      Files.writeString(out.resolve(DpoTrainer.NAME + ".md"), card, StandardCharsets.UTF_8);
-      System.out.print(card);
+      TrainingOptions.writeCard(out.resolve(DpoTrainer.NAME + ".md"), card);
       return 0;
     }
   }
@@ -432,12 +426,9 @@ final class TrainCommand {
     public Integer call() throws Exception {
       StickerDataset ds = data.load();
       ScorerTrainer.Settings d = ScorerTrainer.Settings.defaults();
-      if (steps != null && steps < 1) {
-        throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
-      }
       ScorerTrainer.Settings s =
           new ScorerTrainer.Settings(
-              steps == null ? d.steps() : steps,
+              TrainingOptions.positive("--steps", steps, d.steps()),
               d.batchSize(),
               d.learningRate(),
               d.temperature(),
@@ -469,8 +460,7 @@ final class TrainCommand {
               r.lastLoss(),
               r.valPreference(),
               r.millis() / 60000.0);
-      Files.writeString(out.resolve("scorer.md"), card, StandardCharsets.UTF_8);
-      System.out.print(card);
+      TrainingOptions.writeCard(out.resolve("scorer.md"), card);
       return 0;
     }
   }

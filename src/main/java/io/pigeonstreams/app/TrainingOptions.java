@@ -27,7 +27,8 @@ final class TrainingOptions {
     return positive("--max-steps", maxSteps, Integer.MAX_VALUE);
   }
 
-  private static int positive(String option, Integer value, int fallback) {
+  /** The value, or the fallback when unset; refuses values below 1, naming the option. */
+  static int positive(String option, Integer value, int fallback) {
     if (value == null) {
       return fallback;
     }
@@ -35,5 +36,11 @@ final class TrainingOptions {
       throw new IllegalArgumentException(option + " must be >= 1, got " + value);
     }
     return value;
+  }
+
+  /** Writes a stage's model card beside its weights and prints it. */
+  static void writeCard(java.nio.file.Path file, String card) throws java.io.IOException {
+    java.nio.file.Files.writeString(file, card, java.nio.charset.StandardCharsets.UTF_8);
+    System.out.print(card);
   }
 }

@@ -12,10 +12,8 @@ import io.pigeonstreams.generate.pigeon.PigeonComponents;
 import io.pigeonstreams.model.HalfWeights;
 import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonInputs;
-import io.pigeonstreams.model.PigeonTokenizer;
 import io.pigeonstreams.model.StyleEncoder;
 import io.pigeonstreams.model.TokenizerConfig;
-import io.pigeonstreams.model.TokenizerTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DpoTrainerTest {
 
-  private static final TokenizerConfig TINY_TOKENIZER = new TokenizerConfig(16, 8, 8, 0.25f);
-  private static final PigeonConfig TINY = new PigeonConfig(32, 2, 1, 1, 64, 4, 0.2, 0.5f);
+  private static final TokenizerConfig TINY_TOKENIZER = TinyPigeon.TOKENIZER;
+  private static final PigeonConfig TINY = TinyPigeon.NET;
 
   @TempDir static Path dir;
   static StickerDataset ds;
@@ -40,18 +38,7 @@ class DpoTrainerTest {
   @BeforeAll
   static void stageOne() throws Exception {
     ds = TestData.dataset();
-    TokenizerTrainer.train(
-        ds, TINY_TOKENIZER, new TokenizerTrainer.Settings(1, 32, 5e-3f, 1L), dir, false, 2);
-    try (PigeonTokenizer tokenizer = PigeonTokenizer.load(dir, TINY_TOKENIZER)) {
-      SftTrainer.train(
-          ds,
-          tokenizer,
-          TINY,
-          new SftTrainer.Settings(1, 8, 3e-3f, 1L, 1L, 0.2, 4),
-          dir,
-          SftTrainer.NAME,
-          false);
-    }
+    TinyPigeon.stageOne(ds, dir, 4);
     scorer = ScorerTrainer.train(ds, new ScorerTrainer.Settings(2, 8, 1e-3f, 0.1f, 1L), dir, false);
   }
 

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Stage 1 end to end at a tiny size: tokenizer, a few SFT steps, reload, generate. */
 class SftTrainerTest {
 
-  private static final TokenizerConfig TINY_TOKENIZER = new TokenizerConfig(16, 8, 8, 0.25f);
-  private static final PigeonConfig TINY = new PigeonConfig(32, 2, 1, 1, 64, 4, 0.2, 0.5f);
+  private static final TokenizerConfig TINY_TOKENIZER = TinyPigeon.TOKENIZER;
+  private static final PigeonConfig TINY = TinyPigeon.NET;
 
   @Test
   void shouldTrainSaveReloadAndGenerateImages(@TempDir Path dir) throws Exception {
@@ -56,17 +56,8 @@ class SftTrainerTest {
   @Test
   void shouldResumeFromTheLastEpochCheckpointAndRemoveIt(@TempDir Path dir) throws Exception {
     StickerDataset ds = TestData.dataset();
-    TokenizerTrainer.train(
-        ds, TINY_TOKENIZER, new TokenizerTrainer.Settings(1, 32, 5e-3f, 1L), dir, false, 2);
+    TinyPigeon.stageOne(ds, dir, 2);
     try (PigeonTokenizer tokenizer = PigeonTokenizer.load(dir, TINY_TOKENIZER)) {
-      SftTrainer.train(
-          ds,
-          tokenizer,
-          TINY,
-          new SftTrainer.Settings(1, 8, 3e-3f, 1L, 1L, 0.2, 2),
-          dir,
-          SftTrainer.NAME,
-          false);
       SftTrainer.Settings resumeSettings = new SftTrainer.Settings(2, 8, 3e-3f, 1L, 1L, 0.2, 1402);
       // pretend the run was killed after its first epoch (1,400 steps of 8 samples)
       Checkpoint checkpoint = new Checkpoint(dir, SftTrainer.NAME);
