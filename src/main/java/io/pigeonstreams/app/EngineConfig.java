@@ -79,6 +79,10 @@ public final class EngineConfig {
     return v.trim();
   }
 
+  public boolean has(String key) {
+    return properties.getProperty(key) != null;
+  }
+
   public int getInt(String key) {
     try {
       return Integer.parseInt(get(key));

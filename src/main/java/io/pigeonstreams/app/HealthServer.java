@@ -7,17 +7,23 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Liveness and readiness over HTTP for orchestrators: {@code /health/live} answers 200 while the
  * process runs; {@code /health/ready} answers 200 when Kafka Streams is RUNNING, 503 otherwise
- * (starting, rebalancing, restoring, or stopped).
+ * (starting, rebalancing, restoring, or stopped); {@code /metrics} answers every meter in
+ * Prometheus' text format.
  */
 final class HealthServer implements AutoCloseable {
 
   private final HttpServer server;
 
   HealthServer(int port, BooleanSupplier ready) throws IOException {
+    this(port, ready, () -> "");
+  }
+
+  HealthServer(int port, BooleanSupplier ready, Supplier<String> metrics) throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 0);
     server.createContext("/health/live", exchange -> answer(exchange, 200, "live"));
     server.createContext(
@@ -25,6 +31,18 @@ final class HealthServer implements AutoCloseable {
         exchange -> {
           boolean ok = ready.getAsBoolean();
           answer(exchange, ok ? 200 : 503, ok ? "ready" : "not ready");
+        });
+    server.createContext(
+        "/metrics",
+        exchange -> {
+          exchange
+              .getResponseHeaders()
+              .set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+          byte[] bytes = metrics.get().getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, bytes.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+          }
         });
     server.start();
   }

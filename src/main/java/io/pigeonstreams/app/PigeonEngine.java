@@ -1,6 +1,12 @@
 package io.pigeonstreams.app;
 
 import ai.djl.Device;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pigeonstreams.avro.CatalogEntry;
 import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.generate.HistoryMasker;
@@ -14,10 +20,12 @@ import io.pigeonstreams.generate.retrieval.PaletteStructureScorer;
 import io.pigeonstreams.generate.retrieval.PaletteTokenizer;
 import io.pigeonstreams.history.HistoryPolicy;
 import io.pigeonstreams.kafka.TopicAdmin;
+import io.pigeonstreams.metrics.EngineMetrics;
 import io.pigeonstreams.model.Devices;
 import io.pigeonstreams.topology.DeadLetterHandler;
 import io.pigeonstreams.topology.Personalizer;
 import io.pigeonstreams.topology.PigeonTopology;
+import io.pigeonstreams.topology.RequestProcessor.Batching;
 import io.pigeonstreams.topology.Topic;
 import io.pigeonstreams.topology.Topics;
 import java.io.IOException;
@@ -25,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -104,7 +113,12 @@ public final class PigeonEngine implements AutoCloseable {
   private final EngineConfig config;
   private final Components components;
   private final Topics topics;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final EngineMetrics metrics = new EngineMetrics(registry);
+  private final Batching batching;
   private final Topology topology;
+  private KafkaStreamsMetrics streamsMetrics;
   private final CountDownLatch running = new CountDownLatch(1);
   private volatile KafkaStreams streams;
 
@@ -112,9 +126,12 @@ public final class PigeonEngine implements AutoCloseable {
   public PigeonEngine(EngineConfig config, Components components) {
     this.config = config;
     this.components = components;
+    new JvmMemoryMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
     try {
       this.topics = new Topics(config.asMap());
-      this.topology = topology(config, components, topics);
+      this.batching = batching(config, components.generator());
+      this.topology = topology(config, components, topics, batching, metrics);
     } catch (RuntimeException e) {
       components.generator().close();
       throw e;
@@ -123,6 +140,86 @@ public final class PigeonEngine implements AutoCloseable {
 
   /** The topology for a configuration: what {@code topology/topology.txt} describes. */
   public static Topology topology(EngineConfig config, Components c, Topics topics) {
+    return topology(config, c, topics, Batching.perRecord(), EngineMetrics.none());
+  }
+
+  /**
+   * Micro-batching from {@code pigeon.batch.max.requests} (B) and {@code pigeon.batch.max.delay.ms}
+   * (D), after warming the generator up at the batch sizes B requests of up to {@code
+   * pigeon.candidates.max} candidates use. A micro-batch runs inside one transaction, so it must
+   * end well within the transaction timeout (Kafka Streams sets 10 s under exactly-once) and {@code
+   * max.poll.interval.ms}: the budget is a quarter of the smaller, and B is lowered (with a
+   * warning) when B requests at the most candidates would take longer, estimated from the warm-up
+   * as three times the generator's time per image (masking and scoring cost about as much again). A
+   * flush that still runs over the budget (a backlog after a restart) stops taking new batches and
+   * leaves the rest to the next transaction.
+   */
+  static Batching batching(EngineConfig config, ImageGenerator generator) {
+    int b = config.getInt("pigeon.batch.max.requests");
+    long d = config.getInt("pigeon.batch.max.delay.ms");
+    if (b < 1 || d < 0) {
+      throw new IllegalArgumentException(
+          "pigeon.batch.max.requests must be >= 1 and pigeon.batch.max.delay.ms >= 0, got "
+              + b
+              + " and "
+              + d);
+    }
+    int k = config.getInt("pigeon.candidates.max");
+    long transactionTimeout =
+        firstLong(config, 10_000, "producer.transaction.timeout.ms", "transaction.timeout.ms");
+    long maxPoll =
+        firstLong(
+            config,
+            300_000,
+            "main.consumer.max.poll.interval.ms",
+            "consumer.max.poll.interval.ms",
+            "max.poll.interval.ms");
+    Duration budget = Duration.ofMillis(Math.min(transactionTimeout, maxPoll) / 4);
+    long start = System.nanoTime();
+    double msPerImage = generator.warmUp((int) Math.min(Integer.MAX_VALUE, (long) b * k));
+    if (msPerImage > 0) {
+      double estimate = 3 * msPerImage * b * k;
+      LOG.info(
+          "warm-up: {} ms per image at batch {} (took {} ms); a micro-batch of {} requests x {}"
+              + " candidates: about {} ms, budget {} ms",
+          String.format(Locale.ROOT, "%.2f", msPerImage),
+          Math.min((long) b * k, 64),
+          (System.nanoTime() - start) / 1_000_000,
+          b,
+          k,
+          Math.round(estimate),
+          budget.toMillis());
+      if (estimate > budget.toMillis()) {
+        int capped = (int) Math.max(1, budget.toMillis() / (3 * msPerImage * k));
+        LOG.warn(
+            "pigeon.batch.max.requests lowered from {} to {}: {} requests x {} candidates would"
+                + " take about {} ms, over a quarter of min(transaction timeout {} ms,"
+                + " max.poll.interval.ms {} ms)",
+            b,
+            capped,
+            b,
+            k,
+            Math.round(estimate),
+            transactionTimeout,
+            maxPoll);
+        b = capped;
+      }
+    }
+    return new Batching(b, Duration.ofMillis(d), budget);
+  }
+
+  private static long firstLong(EngineConfig config, long fallback, String... keys) {
+    for (String key : keys) {
+      if (config.has(key)) {
+        return Long.parseLong(config.get(key));
+      }
+    }
+    return fallback;
+  }
+
+  /** The topology with micro-batching and meters. */
+  static Topology topology(
+      EngineConfig config, Components c, Topics topics, Batching batching, EngineMetrics metrics) {
     Personalizer personalizer =
         new Personalizer(
             new Personalizer.Settings(
@@ -141,7 +238,24 @@ public final class PigeonEngine implements AutoCloseable {
         new HistoryPolicy(config.getInt("pigeon.history.size")),
         c.tokenizer(),
         personalizer,
-        config.getInt("pigeon.request.image.max.side"));
+        config.getInt("pigeon.request.image.max.side"),
+        batching,
+        metrics);
+  }
+
+  /** The micro-batching in use (B possibly lowered to fit the transaction timeout). */
+  public Batching batchingInUse() {
+    return batching;
+  }
+
+  /** The engine's meters and Kafka Streams' (once started). */
+  public MeterRegistry meterRegistry() {
+    return registry;
+  }
+
+  /** Every meter in Prometheus' text format: what {@code /metrics} answers. */
+  public String scrape() {
+    return registry.scrape();
   }
 
   public String modelVersion() {
@@ -209,6 +323,8 @@ public final class PigeonEngine implements AutoCloseable {
           }
         });
     streams = ks;
+    streamsMetrics = new KafkaStreamsMetrics(ks);
+    streamsMetrics.bindTo(registry);
     ks.start();
   }
 
@@ -258,7 +374,11 @@ public final class PigeonEngine implements AutoCloseable {
         LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
       }
     }
+    if (streamsMetrics != null) {
+      streamsMetrics.close();
+    }
     components.generator().close();
+    registry.close();
     running.countDown();
   }
 }

@@ -27,10 +27,12 @@ final class RunCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     engine.start();
     try (HealthServer health =
-        new HealthServer(engineConfig.getInt("pigeon.health.port"), engine::isReady)) {
+        new HealthServer(
+            engineConfig.getInt("pigeon.health.port"), engine::isReady, engine::scrape)) {
       System.out.printf(
-          "pigeon-streams %s running; readiness on http://localhost:%d/health/ready%n",
-          engine.modelVersion(), health.port());
+          "pigeon-streams %s running; readiness on http://localhost:%d/health/ready,"
+              + " Prometheus metrics on http://localhost:%d/metrics%n",
+          engine.modelVersion(), health.port(), health.port());
       engine.awaitTermination();
     }
     return 0;

@@ -15,4 +15,18 @@ public interface HistoryMasker {
    * @return which history entries are kept, in the same order
    */
   List<HistoryEntry> keep(List<HistoryEntry> history, double alphaH, float[] reference);
+
+  /** One request's history to mask, with its reference image and that image's visual tokens. */
+  record Task(
+      List<HistoryEntry> history, double alphaH, float[] reference, int[] referenceTokens) {}
+
+  /**
+   * Masks the histories of a micro-batch of requests; a masker with a model overrides this to run
+   * it once for the whole batch.
+   *
+   * @return per task, what {@link #keep} returns for it
+   */
+  default List<List<HistoryEntry>> keepAll(List<Task> tasks) {
+    return tasks.stream().map(t -> keep(t.history(), t.alphaH(), t.reference())).toList();
+  }
 }

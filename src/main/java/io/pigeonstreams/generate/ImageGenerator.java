@@ -14,6 +14,26 @@ public interface ImageGenerator extends AutoCloseable {
   /** One candidate per requested alpha_r, in the same order. */
   List<Candidate> generate(GenerationContext context);
 
+  /**
+   * The candidates of a micro-batch of requests; a generator with a model overrides this to run it
+   * on the whole batch at once.
+   *
+   * @return per context, what {@link #generate} returns for it
+   */
+  default List<List<Candidate>> generateAll(List<GenerationContext> contexts) {
+    return contexts.stream().map(this::generate).toList();
+  }
+
+  /**
+   * Runs the model once at each batch size up to {@code maxRows} candidate images (powers of two
+   * and {@code maxRows}) so that the first real batches do not pay for allocation.
+   *
+   * @return ms per candidate image at {@code maxRows}, as measured after warm-up (0: no model)
+   */
+  default double warmUp(int maxRows) {
+    return 0;
+  }
+
   @Override
   default void close() {}
 }

@@ -19,4 +19,18 @@ public interface PreferenceScorer {
   default List<Scores> score(List<float[]> images, List<float[]> history, float[] reference) {
     return images.stream().map(image -> score(image, history, reference)).toList();
   }
+
+  /**
+   * Scores the candidates of a micro-batch of requests: image i against {@code histories.get(i)}
+   * and {@code references.get(i)}. Images that share one history list (a request's candidates)
+   * share its encoding.
+   */
+  default List<Scores> score(
+      List<float[]> images, List<List<float[]>> histories, List<float[]> references) {
+    List<Scores> out = new java.util.ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      out.add(score(images.get(i), histories.get(i), references.get(i)));
+    }
+    return out;
+  }
 }

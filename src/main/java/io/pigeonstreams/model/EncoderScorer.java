@@ -50,6 +50,7 @@ public final class EncoderScorer implements PreferenceScorer {
    * @param histories each image's history (may be empty: personalization 0)
    * @param references each image's reference
    */
+  @Override
   public List<Scores> score(
       List<float[]> images, List<List<float[]>> histories, List<float[]> references) {
     double[] personalization = personalization(images, histories);

@@ -75,26 +75,79 @@ public final class Personalizer {
 
   private record Reference(float[] image, int[] tokens, String caption, String itemId) {}
 
+  /** One request of a micro-batch with the user's history as the store holds it. */
+  public record Job(GenerationRequest request, UserHistory history) {}
+
+  /** A single request: a micro-batch of one. */
   public Outcome handle(
       GenerationRequest request,
       UserHistory history,
       Function<String, CatalogEntry> catalog,
       long nowMs) {
+    return handleAll(List.of(new Job(request, history)), catalog, nowMs).get(0);
+  }
+
+  /**
+   * A micro-batch: every request is validated and joined on its own, then the masker, the generator
+   * and the scorer each run once over all of them. A request that cannot be served is REJECTED with
+   * its reason and does not hold up the rest; when a model call fails for the batch, its requests
+   * are retried one by one, so that only the failing one is REJECTED.
+   *
+   * @return one outcome per job, in order
+   */
+  public List<Outcome> handleAll(
+      List<Job> jobs, Function<String, CatalogEntry> catalog, long nowMs) {
+    Outcome[] outcomes = new Outcome[jobs.size()];
+    List<Prepared> ready = new ArrayList<>();
+    List<Integer> at = new ArrayList<>();
+    for (int i = 0; i < jobs.size(); i++) {
+      GenerationRequest request = jobs.get(i).request();
+      try {
+        ready.add(prepare(request, jobs.get(i).history(), catalog));
+        at.add(i);
+      } catch (Rejection r) {
+        outcomes[i] = new Outcome(rejected(request, r.getMessage(), nowMs), null);
+      } catch (RuntimeException e) {
+        outcomes[i] = new Outcome(rejected(request, "generation failed: " + e, nowMs), null);
+      }
+    }
+    List<Outcome> served = serveAll(ready, nowMs);
+    for (int j = 0; j < served.size(); j++) {
+      outcomes[at.get(j)] = served.get(j);
+    }
+    return Arrays.asList(outcomes);
+  }
+
+  private List<Outcome> serveAll(List<Prepared> batch, long nowMs) {
+    if (batch.isEmpty()) {
+      return List.of();
+    }
     try {
-      return serve(request, history, catalog, nowMs);
-    } catch (Rejection r) {
-      return new Outcome(rejected(request, r.getMessage(), nowMs), null);
+      return generateAll(batch, nowMs);
     } catch (RuntimeException e) {
-      // A generator failure still gets its one answer, with the cause.
-      return new Outcome(rejected(request, "generation failed: " + e, nowMs), null);
+      if (batch.size() == 1) {
+        // A generator failure still gets its one answer, with the cause.
+        return List.of(
+            new Outcome(rejected(batch.get(0).request(), "generation failed: " + e, nowMs), null));
+      }
+      List<Outcome> out = new ArrayList<>();
+      for (Prepared p : batch) {
+        out.addAll(serveAll(List.of(p), nowMs));
+      }
+      return out;
     }
   }
 
-  private Outcome serve(
+  /** A valid request, joined with its history, ready for the models. */
+  private record Prepared(
       GenerationRequest request,
-      UserHistory history,
-      Function<String, CatalogEntry> catalog,
-      long nowMs)
+      double alphaH,
+      List<Double> grid,
+      Reference reference,
+      List<HistoryEntry> joined) {}
+
+  private Prepared prepare(
+      GenerationRequest request, UserHistory history, Function<String, CatalogEntry> catalog)
       throws Rejection {
     if (isBlank(request.getUserId())) {
       throw new Rejection("missing user id");
@@ -120,37 +173,83 @@ public final class Personalizer {
         }
       }
     }
-    boolean coldStart = joined.isEmpty();
+    return new Prepared(request, alphaH, alphaGrid(k, alphaR), reference, joined);
+  }
 
-    // mask: drop the noisy fraction alpha_h of the history
-    List<HistoryEntry> kept = masker.keep(joined, alphaH, reference.image());
+  private List<Outcome> generateAll(List<Prepared> batch, long nowMs) {
+    // mask: drop the noisy fraction alpha_h of each history
+    List<List<HistoryEntry>> kept =
+        masker.keepAll(
+            batch.stream()
+                .map(
+                    p ->
+                        new HistoryMasker.Task(
+                            p.joined(), p.alphaH(), p.reference().image(), p.reference().tokens()))
+                .toList());
+
+    // generate: one candidate per request and alpha_r
+    List<GenerationContext> contexts = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Prepared p = batch.get(i);
+      contexts.add(
+          new GenerationContext(
+              p.request().getRequestId(),
+              kept.get(i),
+              p.reference().image(),
+              p.reference().tokens(),
+              p.reference().caption(),
+              p.grid()));
+    }
+    List<List<Candidate>> candidates = generator.generateAll(contexts);
+
+    // score: personalization against the whole (unmasked) history, alignment against the reference
+    List<float[]> images = new ArrayList<>();
+    List<List<float[]>> histories = new ArrayList<>();
+    List<float[]> references = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Prepared p = batch.get(i);
+      if (candidates.get(i).size() != p.grid().size()) {
+        throw new IllegalStateException(
+            "generator returned "
+                + candidates.get(i).size()
+                + " candidates for "
+                + p.grid().size());
+      }
+      List<float[]> historyImages = p.joined().stream().map(HistoryEntry::image).toList();
+      for (Candidate c : candidates.get(i)) {
+        images.add(c.image());
+        histories.add(historyImages); // one list per request: encoded once
+        references.add(p.reference().image());
+      }
+    }
+    List<PreferenceScorer.Scores> scores = scorer.score(images, histories, references);
+
+    List<Outcome> out = new ArrayList<>();
+    int from = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      int k = candidates.get(i).size();
+      out.add(
+          publish(
+              batch.get(i), kept.get(i), candidates.get(i), scores.subList(from, from + k), nowMs));
+      from += k;
+    }
+    return out;
+  }
+
+  private Outcome publish(
+      Prepared p,
+      List<HistoryEntry> kept,
+      List<Candidate> candidates,
+      List<PreferenceScorer.Scores> scores,
+      long nowMs) {
+    GenerationRequest request = p.request();
+    Reference reference = p.reference();
+    List<HistoryEntry> joined = p.joined();
     Set<String> keptIds =
         kept.stream()
             .filter(e -> Arrays.stream(e.tokens()).anyMatch(t -> t >= 0))
             .map(HistoryEntry::itemId)
             .collect(Collectors.toSet());
-
-    // generate: one candidate per alpha_r
-    List<Double> grid = alphaGrid(k, alphaR);
-    List<Candidate> candidates =
-        generator.generate(
-            new GenerationContext(
-                request.getRequestId(),
-                kept,
-                reference.image(),
-                reference.tokens(),
-                reference.caption(),
-                grid));
-    if (candidates.size() != grid.size()) {
-      throw new IllegalStateException(
-          "generator returned " + candidates.size() + " candidates for " + grid.size());
-    }
-
-    // score: personalization against the whole (unmasked) history, alignment against the reference
-    List<float[]> historyImages = joined.stream().map(HistoryEntry::image).toList();
-    List<PreferenceScorer.Scores> scores =
-        scorer.score(
-            candidates.stream().map(Candidate::image).toList(), historyImages, reference.image());
     int best = 0;
     int worst = 0;
     for (int i = 1; i < candidates.size(); i++) {
@@ -168,11 +267,11 @@ public final class Personalizer {
     Candidate chosen = candidates.get(best);
     GeneratedImage image =
         base(request, nowMs)
-            .setStatus(coldStart ? Status.COLD_START : Status.OK)
+            .setStatus(joined.isEmpty() ? Status.COLD_START : Status.OK)
             .setImage(ByteBuffer.wrap(StickerImage.toPng(chosen.image())))
             .setHistoryItemIds(historyIds)
             .setMaskedHistoryItemIds(maskedIds)
-            .setAlphaH(alphaH)
+            .setAlphaH(p.alphaH())
             .setAlphaR(chosen.alphaR())
             .setScores(avro(scores.get(best)))
             .build();

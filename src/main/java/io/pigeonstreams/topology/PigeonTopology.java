@@ -5,6 +5,8 @@ import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.PreferencePair;
 import io.pigeonstreams.generate.VisualTokenizer;
 import io.pigeonstreams.history.HistoryPolicy;
+import io.pigeonstreams.metrics.EngineMetrics;
+import io.pigeonstreams.topology.RequestProcessor.Batching;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.avro.specific.SpecificRecord;
@@ -28,6 +30,7 @@ public final class PigeonTopology {
 
   public static final String HISTORY_STORE = "user-history";
   public static final String CATALOG_STORE = "catalog-store";
+  public static final String PENDING_STORE = "pending-requests";
 
   private PigeonTopology() {}
 
@@ -37,6 +40,28 @@ public final class PigeonTopology {
       VisualTokenizer tokenizer,
       Personalizer personalizer,
       int maxImageSide) {
+    return build(
+        topics,
+        historyPolicy,
+        tokenizer,
+        personalizer,
+        maxImageSide,
+        RequestProcessor.Batching.perRecord(),
+        EngineMetrics.none());
+  }
+
+  /**
+   * @param batching how requests are grouped into micro-batches
+   * @param metrics where the engine's meters go
+   */
+  public static Topology build(
+      Topics topics,
+      HistoryPolicy historyPolicy,
+      VisualTokenizer tokenizer,
+      Personalizer personalizer,
+      int maxImageSide,
+      Batching batching,
+      EngineMetrics metrics) {
     StreamsBuilder builder = new StreamsBuilder();
 
     // items → catalog: visual tokens computed once per arriving item, read by every instance
@@ -62,14 +87,19 @@ public final class PigeonTopology {
         .process(
             () -> new HistoryProcessor(historyPolicy), Named.as("update-history"), HISTORY_STORE);
 
-    // generation-requests → join history → mask → generate → generated-images (+ preference-pairs)
+    // generation-requests → pending (micro-batch) → join history → mask → generate → score →
+    // generated-images (+ preference-pairs)
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(), topics.pendingSerde));
     KStream<String, SpecificRecord> answers =
         builder.stream(
                 topics.requests.name(), topics.requests.consumed().withName("requests-source"))
             .process(
-                () -> new RequestProcessor(personalizer),
+                () -> new RequestProcessor(personalizer, batching, metrics),
                 Named.as("join-mask-generate"),
-                HISTORY_STORE);
+                HISTORY_STORE,
+                PENDING_STORE);
     answers
         .filter((user, answer) -> answer instanceof GeneratedImage, Named.as("images"))
         .mapValues(answer -> (GeneratedImage) answer, Named.as("as-image"))

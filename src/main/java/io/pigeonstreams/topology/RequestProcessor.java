@@ -1,38 +1,99 @@
 package io.pigeonstreams.topology;
 
 import io.pigeonstreams.avro.CatalogEntry;
+import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
+import io.pigeonstreams.avro.PendingRequest;
 import io.pigeonstreams.avro.UserHistory;
+import io.pigeonstreams.metrics.EngineMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
- * generation-requests → join user-history and the catalog → mask → generate → one GeneratedImage
- * (and maybe a PreferencePair) forwarded downstream. The work is the {@link Personalizer}'s; this
- * class only reads the stores and forwards.
+ * generation-requests → pending-requests → (micro-batch) join user-history and the catalog → mask →
+ * generate → score → one GeneratedImage per request (and maybe a PreferencePair) forwarded
+ * downstream.
+ *
+ * <p>A request is first put in the changelogged {@value PigeonTopology#PENDING_STORE} store, keyed
+ * by its input offset, and answered in a micro-batch: when {@code maxRequests} are pending, or when
+ * the oldest has waited {@code maxDelay} (wall-clock punctuation), whichever is first. The store
+ * write, the input offset, the outputs and the store delete all go through Kafka Streams'
+ * exactly-once transactions: a crash before a batch is committed rolls back to the requests still
+ * pending (restored from the changelog) and their outputs unpublished; nothing is lost or answered
+ * twice.
+ *
+ * <p>One flush stops taking new micro-batches once it has run {@code budget} (a fraction of the
+ * transaction timeout), so that a backlog (after a restart) is worked off over several
+ * transactions. The work itself is the {@link Personalizer}'s.
  */
-final class RequestProcessor
+public final class RequestProcessor
     implements Processor<String, GenerationRequest, String, SpecificRecord> {
 
+  /** How requests are grouped; maxDelay 0 answers each request as it arrives. */
+  public record Batching(int maxRequests, Duration maxDelay, Duration budget) {
+    public Batching {
+      if (maxRequests < 1) {
+        throw new IllegalArgumentException("batch size must be >= 1, got " + maxRequests);
+      }
+      if (maxDelay.isNegative()) {
+        throw new IllegalArgumentException("batch delay must be >= 0, got " + maxDelay);
+      }
+    }
+
+    public static Batching perRecord() {
+      return new Batching(1, Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
+
   private final Personalizer personalizer;
+  private final Batching batching;
+  private final EngineMetrics metrics;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, UserHistory> history;
+  private KeyValueStore<String, PendingRequest> pending;
   private ReadOnlyKeyValueStore<String, ValueAndTimestamp<CatalogEntry>> catalog;
+  private Cancellable timer;
+  private long pendingCount;
+  private long oldestEnqueuedAt = Long.MAX_VALUE;
 
-  RequestProcessor(Personalizer personalizer) {
+  RequestProcessor(Personalizer personalizer, Batching batching, EngineMetrics metrics) {
     this.personalizer = personalizer;
+    this.batching = batching;
+    this.metrics = metrics;
   }
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.history = context.getStateStore(PigeonTopology.HISTORY_STORE);
+    this.pending = context.getStateStore(PigeonTopology.PENDING_STORE);
     this.catalog = context.getStateStore(PigeonTopology.CATALOG_STORE);
+    // requests left pending by the last owner of this task (restored from the changelog)
+    try (KeyValueIterator<String, PendingRequest> all = pending.all()) {
+      while (all.hasNext()) {
+        PendingRequest p = all.next().value;
+        pendingCount++;
+        oldestEnqueuedAt = Math.min(oldestEnqueuedAt, p.getEnqueuedAt());
+      }
+    }
+    metrics.pending(pendingCount);
+    long tick = Math.max(1, Math.min(50, batching.maxDelay().toMillis() / 5));
+    timer =
+        context.schedule(
+            Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
   }
 
   @Override
@@ -41,21 +102,116 @@ final class RequestProcessor
     if (request == null) {
       return;
     }
-    String userId = request.getUserId() != null ? request.getUserId() : record.key();
-    UserHistory userHistory = userId == null ? null : history.get(userId);
-    Personalizer.Outcome outcome =
-        personalizer.handle(
-            request,
-            userHistory,
+    long now = context.currentSystemTimeMs();
+    String key =
+        context
+            .recordMetadata()
+            .map(m -> String.format(Locale.ROOT, "%019d", m.offset()))
+            .orElseGet(() -> String.format(Locale.ROOT, "t%018d", now));
+    pending.put(
+        key,
+        PendingRequest.newBuilder()
+            .setRequest(request)
+            .setKey(record.key())
+            .setRecordTimestamp(record.timestamp())
+            .setEnqueuedAt(now)
+            .build());
+    pendingCount++;
+    metrics.pending(1);
+    oldestEnqueuedAt = Math.min(oldestEnqueuedAt, now);
+    if (pendingCount >= batching.maxRequests() || batching.maxDelay().isZero()) {
+      flush(false);
+    }
+  }
+
+  private void onWallClock(long now) {
+    if (pendingCount > 0 && now - oldestEnqueuedAt >= batching.maxDelay().toMillis()) {
+      flush(true);
+    }
+  }
+
+  /**
+   * Answers pending requests, oldest first, in micro-batches of at most maxRequests: only full
+   * batches unless {@code due} (the oldest has waited long enough), and no new batch once the
+   * budget is spent.
+   */
+  private void flush(boolean due) {
+    long start = System.nanoTime();
+    while (pendingCount > 0 && (due || pendingCount >= batching.maxRequests())) {
+      List<KeyValue<String, PendingRequest>> batch = new ArrayList<>();
+      try (KeyValueIterator<String, PendingRequest> it = pending.all()) {
+        while (it.hasNext() && batch.size() < batching.maxRequests()) {
+          batch.add(it.next());
+        }
+      }
+      if (batch.isEmpty()) {
+        pendingCount = 0;
+        break;
+      }
+      answer(batch);
+      due = false; // the rest waits for its own delay or a full batch
+      if (System.nanoTime() - start > batching.budget().toNanos()) {
+        break;
+      }
+    }
+    oldestEnqueuedAt = Long.MAX_VALUE;
+    if (pendingCount > 0) {
+      try (KeyValueIterator<String, PendingRequest> it = pending.all()) {
+        if (it.hasNext()) {
+          oldestEnqueuedAt = it.next().value.getEnqueuedAt();
+        }
+      }
+    }
+  }
+
+  private void answer(List<KeyValue<String, PendingRequest>> batch) {
+    long now = context.currentSystemTimeMs();
+    List<Personalizer.Job> jobs = new ArrayList<>();
+    int images = 0;
+    for (KeyValue<String, PendingRequest> kv : batch) {
+      GenerationRequest request = kv.value.getRequest();
+      String userId = userId(kv.value);
+      jobs.add(new Personalizer.Job(request, userId == null ? null : history.get(userId)));
+      images += Math.max(1, request.getCandidates());
+      metrics.queueWait(Duration.ofMillis(Math.max(0, now - kv.value.getEnqueuedAt())));
+    }
+    long start = System.nanoTime();
+    List<Personalizer.Outcome> outcomes =
+        personalizer.handleAll(
+            jobs,
             id -> {
               ValueAndTimestamp<CatalogEntry> v = catalog.get(id);
               return v == null ? null : v.value();
             },
             System.currentTimeMillis());
-    String key = userId != null ? userId : request.getRequestId();
-    context.forward(record.withKey(key).withValue(outcome.image()));
-    if (outcome.pair() != null) {
-      context.forward(record.withKey(key).withValue(outcome.pair()));
+    metrics.batch(batch.size(), images, Duration.ofNanos(System.nanoTime() - start));
+    for (int i = 0; i < batch.size(); i++) {
+      PendingRequest p = batch.get(i).value;
+      Personalizer.Outcome outcome = outcomes.get(i);
+      String userId = userId(p);
+      String key = userId != null ? userId : p.getRequest().getRequestId();
+      GeneratedImage image = outcome.image();
+      context.forward(new Record<>(key, image, p.getRecordTimestamp()));
+      if (outcome.pair() != null) {
+        context.forward(new Record<>(key, outcome.pair(), p.getRecordTimestamp()));
+      }
+      metrics.output(image.getStatus().name(), image.getModelVersion());
+      pending.delete(batch.get(i).key);
     }
+    pendingCount -= batch.size();
+    metrics.pending(-batch.size());
+  }
+
+  private static String userId(PendingRequest p) {
+    String fromRequest = p.getRequest().getUserId();
+    return fromRequest != null ? fromRequest : p.getKey();
+  }
+
+  @Override
+  public void close() {
+    if (timer != null) {
+      timer.cancel();
+    }
+    metrics.pending(-pendingCount);
   }
 }

@@ -6,6 +6,7 @@ import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.Item;
+import io.pigeonstreams.avro.PendingRequest;
 import io.pigeonstreams.avro.PreferencePair;
 import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.serde.SerdeFactory;
@@ -32,6 +33,7 @@ public final class Topics {
   public final Topic<String, GeneratedImage> generated;
   public final Topic<String, PreferencePair> pairs;
   public final Serde<UserHistory> historySerde;
+  public final Serde<PendingRequest> pendingSerde;
   public final Serde<DeadLetter> deadLetterSerde;
 
   public Topics(Map<String, ?> config) {
@@ -43,6 +45,7 @@ public final class Topics {
     generated = new Topic<>(GENERATED_NAME, key, serde(GeneratedImage.class, config));
     pairs = new Topic<>(PAIRS_NAME, key, serde(PreferencePair.class, config));
     historySerde = serde(UserHistory.class, config);
+    pendingSerde = serde(PendingRequest.class, config);
     deadLetterSerde = serde(DeadLetter.class, config);
   }
 

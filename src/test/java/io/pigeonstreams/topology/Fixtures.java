@@ -55,11 +55,23 @@ final class Fixtures {
     return PigeonEngine.Components.retrieval();
   }
 
+  /** Each request answered as it arrives (micro-batches of one): see MicroBatchingTest. */
   static EngineConfig config() {
+    return config(1, 0);
+  }
+
+  static EngineConfig config(int batchRequests, int batchDelayMs) {
     return EngineConfig.of(
         Map.of(
-            "application.id", "pigeon-test",
-            "bootstrap.servers", "localhost:9",
-            "state.dir", System.getProperty("java.io.tmpdir") + "/pigeon-ttd"));
+            "application.id",
+            "pigeon-test",
+            "bootstrap.servers",
+            "localhost:9",
+            "state.dir",
+            System.getProperty("java.io.tmpdir") + "/pigeon-ttd",
+            "pigeon.batch.max.requests",
+            Integer.toString(batchRequests),
+            "pigeon.batch.max.delay.ms",
+            Integer.toString(batchDelayMs)));
   }
 }

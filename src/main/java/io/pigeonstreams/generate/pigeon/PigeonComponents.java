@@ -27,6 +27,12 @@ import java.util.List;
  */
 public final class PigeonComponents implements HistoryMasker, ImageGenerator {
 
+  /**
+   * At most this many rows (candidate images, or histories to mask) per model call: a flush of more
+   * is run in chunks. 64 is where the CPU's images/s levels off ({@code bench model}).
+   */
+  public static final int MAX_ROWS = 64;
+
   private final PigeonModel model;
   private final StyleEncoder taste;
   private final EncoderScorer scorer;
@@ -103,23 +109,50 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
 
   @Override
   public List<HistoryEntry> keep(List<HistoryEntry> history, double alphaH, float[] reference) {
-    if (history.isEmpty()) {
-      return List.of();
+    return keepAll(
+            List.of(new Task(history, alphaH, reference, model.tokenizer().tokenize(reference))))
+        .get(0);
+  }
+
+  /** One mask-generator pass for the whole micro-batch, in chunks of at most {@link #MAX_ROWS}. */
+  @Override
+  public List<List<HistoryEntry>> keepAll(List<Task> tasks) {
+    List<List<HistoryEntry>> out = new ArrayList<>();
+    for (int from = 0; from < tasks.size(); from += MAX_ROWS) {
+      List<Task> chunk = tasks.subList(from, Math.min(tasks.size(), from + MAX_ROWS));
+      List<PigeonInputs.Prompt> prompts = new ArrayList<>();
+      List<Integer> rows = new ArrayList<>();
+      for (int i = 0; i < chunk.size(); i++) {
+        List<HistoryEntry> used = used(chunk.get(i).history());
+        if (!used.isEmpty()) {
+          prompts.add(
+              new PigeonInputs.Prompt(
+                  used.stream().map(HistoryEntry::tokens).toList(),
+                  chunk.get(i).referenceTokens(),
+                  ""));
+          rows.add(i);
+        }
+      }
+      double[] alphaH = rows.stream().mapToDouble(i -> chunk.get(i).alphaH()).toArray();
+      List<List<int[]>> masked = prompts.isEmpty() ? List.of() : model.maskHistory(prompts, alphaH);
+      int next = 0;
+      for (int i = 0; i < chunk.size(); i++) {
+        List<HistoryEntry> used = used(chunk.get(i).history());
+        List<HistoryEntry> kept = new ArrayList<>();
+        if (!used.isEmpty()) {
+          List<int[]> tokens = masked.get(next++);
+          for (int n = 0; n < used.size(); n++) {
+            kept.add(new HistoryEntry(used.get(n).itemId(), used.get(n).image(), tokens.get(n)));
+          }
+        }
+        out.add(kept);
+      }
     }
-    List<HistoryEntry> used = history.subList(0, Math.min(history.size(), model.historySize()));
-    List<int[]> tokens = used.stream().map(HistoryEntry::tokens).toList();
-    int[] referenceTokens = model.tokenizer().tokenize(reference);
-    List<int[]> masked =
-        model
-            .maskHistory(
-                List.of(new PigeonInputs.Prompt(tokens, referenceTokens, "")),
-                new double[] {alphaH})
-            .get(0);
-    List<HistoryEntry> kept = new ArrayList<>();
-    for (int i = 0; i < used.size(); i++) {
-      kept.add(new HistoryEntry(used.get(i).itemId(), used.get(i).image(), masked.get(i)));
-    }
-    return kept;
+    return out;
+  }
+
+  private List<HistoryEntry> used(List<HistoryEntry> history) {
+    return history.subList(0, Math.min(history.size(), model.historySize()));
   }
 
   /**
@@ -130,22 +163,74 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
    */
   @Override
   public List<Candidate> generate(GenerationContext context) {
-    List<int[]> history = context.history().stream().map(HistoryEntry::tokens).toList();
-    PigeonInputs.Prompt prompt =
-        new PigeonInputs.Prompt(history, context.referenceTokens(), context.caption());
+    return generateAll(List.of(context)).get(0);
+  }
+
+  /**
+   * Every candidate of the micro-batch (one row per request and alpha_r) through the network and
+   * the decoder, in chunks of at most {@link #MAX_ROWS} rows.
+   */
+  @Override
+  public List<List<Candidate>> generateAll(List<GenerationContext> contexts) {
     List<PigeonInputs.Prompt> rows = new ArrayList<>();
-    double[] alphaR = new double[context.alphaR().size()];
-    for (int i = 0; i < alphaR.length; i++) {
-      rows.add(prompt);
-      alphaR[i] = context.alphaR().get(i);
+    List<Double> alphas = new ArrayList<>();
+    for (GenerationContext context : contexts) {
+      PigeonInputs.Prompt prompt =
+          new PigeonInputs.Prompt(
+              context.history().stream().map(HistoryEntry::tokens).toList(),
+              context.referenceTokens(),
+              context.caption());
+      for (double a : context.alphaR()) {
+        rows.add(prompt);
+        alphas.add(a);
+      }
     }
-    List<int[]> tokens = model.generateTokens(rows, new double[alphaR.length], alphaR);
-    List<float[]> images = model.tokenizer().decode(tokens);
-    List<Candidate> out = new ArrayList<>();
-    for (int i = 0; i < alphaR.length; i++) {
-      out.add(new Candidate(images.get(i), tokens.get(i), alphaR[i]));
+    List<int[]> tokens = new ArrayList<>();
+    List<float[]> images = new ArrayList<>();
+    for (int from = 0; from < rows.size(); from += MAX_ROWS) {
+      int to = Math.min(rows.size(), from + MAX_ROWS);
+      double[] alphaR =
+          alphas.subList(from, to).stream().mapToDouble(Double::doubleValue).toArray();
+      List<int[]> t = model.generateTokens(rows.subList(from, to), new double[to - from], alphaR);
+      tokens.addAll(t);
+      images.addAll(model.tokenizer().decode(t));
+    }
+    List<List<Candidate>> out = new ArrayList<>();
+    int row = 0;
+    for (GenerationContext context : contexts) {
+      List<Candidate> candidates = new ArrayList<>();
+      for (double a : context.alphaR()) {
+        candidates.add(new Candidate(images.get(row), tokens.get(row), a));
+        row++;
+      }
+      out.add(candidates);
     }
     return out;
+  }
+
+  @Override
+  public double warmUp(int maxRows) {
+    int rows = Math.max(1, Math.min(maxRows, MAX_ROWS));
+    int[] tokens = new int[io.pigeonstreams.model.TokenizerConfig.TOKENS];
+    List<HistoryEntry> history = new ArrayList<>();
+    for (int n = 0; n < model.historySize(); n++) {
+      history.add(new HistoryEntry("warm-up-" + n, null, tokens));
+    }
+    GenerationContext one =
+        new GenerationContext("warm-up", history, null, tokens, "warm up", List.of(0.5));
+    Task mask = new Task(history, 0.2, null, tokens);
+    double msPerRow = 0;
+    for (int b = 1; ; b = Math.min(rows, b * 2)) {
+      List<GenerationContext> batch = java.util.Collections.nCopies(b, one);
+      keepAll(java.util.Collections.nCopies(b, mask));
+      generateAll(batch);
+      long start = System.nanoTime();
+      generateAll(batch);
+      msPerRow = (System.nanoTime() - start) / 1e6 / b;
+      if (b == rows) {
+        return msPerRow;
+      }
+    }
   }
 
   @Override

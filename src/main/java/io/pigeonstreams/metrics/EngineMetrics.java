@@ -1,0 +1,99 @@
+package io.pigeonstreams.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The engine's own meters (Micrometer; Prometheus names in brackets):
+ *
+ * <ul>
+ *   <li>{@code pigeon.batch.requests} [{@code pigeon_batch_requests}]: requests per micro-batch;
+ *   <li>{@code pigeon.batch.images} [{@code pigeon_batch_images}]: candidate images per
+ *       micro-batch;
+ *   <li>{@code pigeon.queue.wait} [{@code pigeon_queue_wait_seconds}]: per request, from being
+ *       stored as pending to its batch starting;
+ *   <li>{@code pigeon.inference} [{@code pigeon_inference_seconds}]: per micro-batch, masking,
+ *       generation and scoring;
+ *   <li>{@code pigeon.outputs} [{@code pigeon_outputs_total}]: answers by {@code status} and {@code
+ *       model_version};
+ *   <li>{@code pigeon.pending} [{@code pigeon_pending}]: requests waiting in this instance's
+ *       stores.
+ * </ul>
+ *
+ * Percentiles (p50, p95, p99) are published for the timers and summaries.
+ */
+public final class EngineMetrics {
+
+  private final MeterRegistry registry;
+  private final DistributionSummary batchRequests;
+  private final DistributionSummary batchImages;
+  private final Timer queueWait;
+  private final Timer inference;
+  private final AtomicLong pending = new AtomicLong();
+
+  public EngineMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    batchRequests =
+        DistributionSummary.builder("pigeon.batch.requests")
+            .description("requests per micro-batch")
+            .publishPercentiles(0.5, 0.95, 0.99)
+            .register(registry);
+    batchImages =
+        DistributionSummary.builder("pigeon.batch.images")
+            .description("candidate images generated per micro-batch")
+            .publishPercentiles(0.5, 0.95, 0.99)
+            .register(registry);
+    queueWait =
+        Timer.builder("pigeon.queue.wait")
+            .description("time a request waited for its micro-batch")
+            .publishPercentiles(0.5, 0.95, 0.99)
+            .register(registry);
+    inference =
+        Timer.builder("pigeon.inference")
+            .description("masking, generation and scoring of one micro-batch")
+            .publishPercentiles(0.5, 0.95, 0.99)
+            .register(registry);
+    Gauge.builder("pigeon.pending", pending, AtomicLong::get)
+        .description("requests waiting for a micro-batch in this instance's stores")
+        .register(registry);
+  }
+
+  /** Meters that go nowhere: for tests and tools that do not publish them. */
+  public static EngineMetrics none() {
+    return new EngineMetrics(new SimpleMeterRegistry());
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void batch(int requests, int images, Duration took) {
+    batchRequests.record(requests);
+    batchImages.record(images);
+    inference.record(took);
+  }
+
+  public void queueWait(Duration waited) {
+    queueWait.record(waited);
+  }
+
+  public void output(String status, String modelVersion) {
+    Counter.builder("pigeon.outputs")
+        .description("answers published, by status and model version")
+        .tag("status", status)
+        .tag("model_version", modelVersion)
+        .register(registry)
+        .increment();
+  }
+
+  /** Adds {@code delta} (negative when requests leave) to the pending gauge. */
+  public void pending(long delta) {
+    pending.addAndGet(delta);
+  }
+}
