@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pigeonstreams.avro.CatalogEntry;
 import io.pigeonstreams.avro.UserHistory;
+import io.pigeonstreams.claimcheck.ClaimCheck;
 import io.pigeonstreams.generate.HistoryMasker;
 import io.pigeonstreams.generate.ImageGenerator;
 import io.pigeonstreams.generate.PreferenceScorer;
@@ -232,7 +233,10 @@ public final class PigeonEngine implements AutoCloseable {
             c.tokenizer(),
             c.masker(),
             c.generator(),
-            c.scorer());
+            c.scorer(),
+            new ClaimCheck(
+                config.getInt("pigeon.claimcheck.threshold.bytes"),
+                Path.of(config.get("pigeon.claimcheck.dir"))));
     return PigeonTopology.build(
         topics,
         new HistoryPolicy(config.getInt("pigeon.history.size")),

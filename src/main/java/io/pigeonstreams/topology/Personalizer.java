@@ -9,6 +9,7 @@ import io.pigeonstreams.avro.PreferenceScores;
 import io.pigeonstreams.avro.PreferenceSource;
 import io.pigeonstreams.avro.Status;
 import io.pigeonstreams.avro.UserHistory;
+import io.pigeonstreams.claimcheck.ClaimCheck;
 import io.pigeonstreams.generate.Candidate;
 import io.pigeonstreams.generate.GenerationContext;
 import io.pigeonstreams.generate.HistoryEntry;
@@ -52,6 +53,7 @@ public final class Personalizer {
   private final HistoryMasker masker;
   private final ImageGenerator generator;
   private final PreferenceScorer scorer;
+  private final ClaimCheck claimCheck;
 
   public Personalizer(
       Settings settings,
@@ -59,6 +61,20 @@ public final class Personalizer {
       HistoryMasker masker,
       ImageGenerator generator,
       PreferenceScorer scorer) {
+    this(settings, tokenizer, masker, generator, scorer, ClaimCheck.none());
+  }
+
+  /**
+   * @param claimCheck where images too large for a record go (the record then carries a URI)
+   */
+  public Personalizer(
+      Settings settings,
+      VisualTokenizer tokenizer,
+      HistoryMasker masker,
+      ImageGenerator generator,
+      PreferenceScorer scorer,
+      ClaimCheck claimCheck) {
+    this.claimCheck = claimCheck;
     this.settings = settings;
     this.tokenizer = tokenizer;
     this.masker = masker;
@@ -265,10 +281,13 @@ public final class Personalizer {
     List<String> historyIds = joined.stream().map(HistoryEntry::itemId).toList();
     List<String> maskedIds = historyIds.stream().filter(id -> !keptIds.contains(id)).toList();
     Candidate chosen = candidates.get(best);
+    byte[] chosenPng = StickerImage.toPng(chosen.image());
+    String chosenUri = claimCheck.needed(chosenPng) ? claimCheck.store(chosenPng, "png") : null;
     GeneratedImage image =
         base(request, nowMs)
             .setStatus(joined.isEmpty() ? Status.COLD_START : Status.OK)
-            .setImage(ByteBuffer.wrap(StickerImage.toPng(chosen.image())))
+            .setImage(chosenUri == null ? ByteBuffer.wrap(chosenPng) : null)
+            .setImageUri(chosenUri)
             .setHistoryItemIds(historyIds)
             .setMaskedHistoryItemIds(maskedIds)
             .setAlphaH(p.alphaH())
@@ -278,6 +297,9 @@ public final class Personalizer {
     PreferencePair pair = null;
     if (candidates.size() > 1 && best != worst) {
       Candidate rejected = candidates.get(worst);
+      byte[] rejectedPng = StickerImage.toPng(rejected.image());
+      String rejectedUri =
+          claimCheck.needed(rejectedPng) ? claimCheck.store(rejectedPng, "png") : null;
       pair =
           PreferencePair.newBuilder()
               .setPairId(request.getRequestId() + "/model")
@@ -288,8 +310,10 @@ public final class Personalizer {
               .setInstruction(request.getInstruction())
               .setChosenAlphaR(chosen.alphaR())
               .setRejectedAlphaR(rejected.alphaR())
-              .setChosenImage(ByteBuffer.wrap(StickerImage.toPng(chosen.image())))
-              .setRejectedImage(ByteBuffer.wrap(StickerImage.toPng(rejected.image())))
+              .setChosenImage(chosenUri == null ? ByteBuffer.wrap(chosenPng) : null)
+              .setChosenImageUri(chosenUri)
+              .setRejectedImage(rejectedUri == null ? ByteBuffer.wrap(rejectedPng) : null)
+              .setRejectedImageUri(rejectedUri)
               .setChosenTokens(ints(chosen.tokens()))
               .setRejectedTokens(ints(rejected.tokens()))
               .setChosenScores(avro(scores.get(best)))

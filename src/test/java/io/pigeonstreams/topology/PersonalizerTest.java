@@ -210,4 +210,69 @@ class PersonalizerTest {
     assertThat(outcome.image().getStatus()).isEqualTo(Status.REJECTED);
     assertThat(outcome.image().getReason()).contains("generation failed").contains("out of memory");
   }
+
+  @Test
+  void shouldPutImagesOverTheThresholdInTheClaimCheckAndTheirUriInTheRecords(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path claims) throws Exception {
+    // Given a claim check for every image over 100 bytes (a sticker PNG is larger)
+    Personalizer withClaimCheck =
+        new Personalizer(
+            new Personalizer.Settings(0.2, 0.0, 11, 4096, 256, "control"),
+            new PaletteTokenizer(),
+            new PaletteOutlierMasker(),
+            new NearestHistoryGenerator(),
+            new PaletteStructureScorer(),
+            new io.pigeonstreams.claimcheck.ClaimCheck(100, claims));
+
+    // When a request for 4 candidates is served twice (as after a crash and replay)
+    GenerationRequest request =
+        Fixtures.request("r1", "u1", Fixtures.itemId(6, 2)).setCandidates(4).build();
+    Personalizer.Outcome first = withClaimCheck.handle(request, history, catalog::get, 5_000);
+    Personalizer.Outcome again = withClaimCheck.handle(request, history, catalog::get, 5_000);
+
+    // Then the records carry URIs, not bytes, and the URIs lead to the PNGs
+    GeneratedImage image = first.image();
+    assertThat(image.getStatus()).isEqualTo(Status.OK);
+    assertThat(image.getImage()).isNull();
+    byte[] png =
+        java.nio.file.Files.readAllBytes(
+            java.nio.file.Path.of(java.net.URI.create(image.getImageUri())));
+    assertThat(StickerImage.fromPng(png, 64)).isNotNull();
+    assertThat(first.pair().getChosenImage()).isNull();
+    assertThat(first.pair().getChosenImageUri()).isEqualTo(image.getImageUri());
+    assertThat(first.pair().getRejectedImageUri()).isNotNull().isNotEqualTo(image.getImageUri());
+    // and a replay stores nothing new: files are named by their content
+    assertThat(again.image().getImageUri()).isEqualTo(image.getImageUri());
+    try (var files = java.nio.file.Files.list(claims)) {
+      assertThat(files.map(f -> f.getFileName().toString()).toList())
+          .hasSize(2)
+          .allMatch(name -> name.matches("[0-9a-f]{64}\\.png"));
+    }
+  }
+
+  @Test
+  void shouldKeepSmallImagesInline(@org.junit.jupiter.api.io.TempDir java.nio.file.Path claims)
+      throws Exception {
+    Personalizer withClaimCheck =
+        new Personalizer(
+            new Personalizer.Settings(0.2, 0.0, 11, 4096, 256, "control"),
+            new PaletteTokenizer(),
+            new PaletteOutlierMasker(),
+            new NearestHistoryGenerator(),
+            new PaletteStructureScorer(),
+            new io.pigeonstreams.claimcheck.ClaimCheck(1 << 20, claims));
+    GeneratedImage image =
+        withClaimCheck
+            .handle(
+                Fixtures.request("r1", "u1", Fixtures.itemId(6, 2)).build(),
+                history,
+                catalog::get,
+                5_000)
+            .image();
+    assertThat(image.getImage()).isNotNull();
+    assertThat(image.getImageUri()).isNull();
+    try (var files = java.nio.file.Files.list(claims)) {
+      assertThat(files).isEmpty();
+    }
+  }
 }

@@ -10,7 +10,11 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks of the streaming engine on an in-process Kafka broker.",
-    subcommands = {HistoryBenchCommand.class, ModelBenchCommand.class})
+    subcommands = {
+      HistoryBenchCommand.class,
+      ModelBenchCommand.class,
+      GenerationBenchCommand.class
+    })
 public final class BenchCommand implements Runnable {
 
   @Spec CommandSpec spec;
@@ -18,6 +22,6 @@ public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "Missing required subcommand: history or model");
+        spec.commandLine(), "Missing required subcommand: history, model or generation");
   }
 }

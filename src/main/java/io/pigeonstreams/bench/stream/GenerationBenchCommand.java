@@ -1,0 +1,560 @@
+package io.pigeonstreams.bench.stream;
+
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.pigeonstreams.app.EngineConfig;
+import io.pigeonstreams.app.PigeonEngine;
+import io.pigeonstreams.avro.Action;
+import io.pigeonstreams.avro.GenerationRequest;
+import io.pigeonstreams.avro.Interaction;
+import io.pigeonstreams.avro.Item;
+import io.pigeonstreams.avro.Status;
+import io.pigeonstreams.avro.UserHistory;
+import io.pigeonstreams.bench.data.StickerDataset;
+import io.pigeonstreams.generate.GenerationContext;
+import io.pigeonstreams.generate.HistoryEntry;
+import io.pigeonstreams.generate.HistoryMasker;
+import io.pigeonstreams.generate.StickerImage;
+import io.pigeonstreams.generate.pigeon.PigeonComponents;
+import io.pigeonstreams.kafka.EmbeddedKafkaCluster;
+import io.pigeonstreams.kafka.TopicAdmin;
+import io.pigeonstreams.model.Devices;
+import io.pigeonstreams.topology.Topics;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pigeon-streams bench generation}: the generation path against its limit, in one process
+ * and one run, on an in-process broker with the committed Pigeon model:
+ *
+ * <ol>
+ *   <li>the raw model: images/s of the model work the engine does per request (mask pass,
+ *       generation, decoding, scoring; one candidate each) at batch sizes 1, 2, 4, …, 64, called
+ *       directly, without Kafka; and of generation and decoding alone;
+ *   <li>the engine, micro-batched: a burst of requests produced at once, images/s from the first
+ *       send to the last committed (read_committed) answer;
+ *   <li>the engine answering each request alone (B = 1, what the known Kafka Streams examples do),
+ *       the same way, in a fresh engine;
+ *   <li>request → committed answer latency with requests sent at half the batched throughput (open
+ *       loop) for {@code --soak-seconds}, with the process's resident memory sampled each second:
+ *       does it stay flat?
+ * </ol>
+ *
+ * Every request asks for one candidate, so one request is one image. A benchmark, not a test: it
+ * reports numbers and fails only when the engine does not answer.
+ */
+@Command(
+    name = "generation",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Generation throughput and latency: the raw model per batch size, the engine batched and"
+          + " per record, latency at half the throughput, memory over a longer run. Prints a table"
+          + " and writes OUT/bench.csv (name,value,unit)."
+    })
+final class GenerationBenchCommand implements Callable<Integer> {
+
+  static final String CSV_NAME = "bench.csv";
+  private static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(5);
+
+  @Option(names = "--out", required = true, description = "Output folder.")
+  Path out;
+
+  @Option(
+      names = "--requests",
+      defaultValue = "1500",
+      description = "Requests in the batched burst (default: ${DEFAULT-VALUE}).")
+  int requests;
+
+  @Option(
+      names = "--per-record-requests",
+      defaultValue = "300",
+      description = "Requests in the per-record burst (default: ${DEFAULT-VALUE}).")
+  int perRecordRequests;
+
+  @Option(
+      names = "--soak-seconds",
+      defaultValue = "60",
+      description =
+          "How long requests are sent at half the throughput, for latency and memory"
+              + " (default: ${DEFAULT-VALUE}).")
+  int soakSeconds;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "32",
+      description =
+          "B, pigeon.batch.max.requests of the batched engine (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(
+      names = "--delay-ms",
+      defaultValue = "50",
+      description =
+          "D, pigeon.batch.max.delay.ms of the batched engine (default: ${DEFAULT-VALUE}).")
+  int delayMs;
+
+  @Option(
+      names = "--partitions",
+      defaultValue = "3",
+      description = "Partitions of the engine's topics (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(
+      names = "--model",
+      defaultValue = "models/pigeon",
+      description = "Model folder (default: ${DEFAULT-VALUE}).")
+  Path modelDir;
+
+  @Option(
+      names = "--data",
+      defaultValue = "data",
+      description = "Dataset folder (default: ${DEFAULT-VALUE}).")
+  Path data;
+
+  private final PrintStream log = System.out;
+  private final long started = System.nanoTime();
+  private StickerDataset ds;
+  private final List<String> itemIds = new ArrayList<>();
+  private final List<String> users = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    if (requests < 1 || perRecordRequests < 1 || soakSeconds < 1 || batch < 1 || delayMs < 0) {
+      throw new IllegalArgumentException(
+          "--requests, --per-record-requests, --soak-seconds and --batch must be >= 1,"
+              + " --delay-ms >= 0");
+    }
+    ds = StickerDataset.load(data);
+    Files.createDirectories(out);
+    BenchResults results = new BenchResults();
+    results.add("cores", Runtime.getRuntime().availableProcessors(), "count");
+    results.add("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024), "MiB");
+    results.add("batch_max_requests", batch, "count");
+    results.add("batch_max_delay", delayMs, "ms");
+    results.add("partitions", partitions, "count");
+    rawModel(results);
+    Path state = out.resolve("state");
+    HistoryBench.deleteRecursively(state);
+    try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start()) {
+      String bootstrap = kafka.bootstrapServers();
+      progress("broker up at %s", bootstrap);
+      double batched;
+      try (PigeonEngine engine = engine(bootstrap, "bench-gen-batched", state, batch, delayMs)) {
+        seed(engine, bootstrap);
+        batched = burst(engine, bootstrap, "batched", requests, results);
+        results.add(
+            "engine_mean_batch_requests",
+            engine.meterRegistry().get("pigeon.batch.requests").summary().mean(),
+            "count");
+        results.add("engine_images_per_s_batched", batched, "images/s");
+        soak(engine, bootstrap, 0.5 * batched, results);
+      }
+      try (CommittedOffsets offsets = new CommittedOffsets(bootstrap)) {
+        // the fresh engine below reads its inputs from the start: drop the requests answered above
+        offsets.truncate(List.of(Topics.REQUESTS_NAME), partitions);
+      }
+      try (PigeonEngine engine = engine(bootstrap, "bench-gen-per-record", state, 1, 0)) {
+        awaitReady(engine, bootstrap);
+        double perRecord = burst(engine, bootstrap, "per-record", perRecordRequests, results);
+        results.add("engine_images_per_s_per_record", perRecord, "images/s");
+      }
+    }
+    double raw = results.value("model_images_per_s_b" + Math.min(64, batch));
+    results.add("engine_efficiency", results.value("engine_images_per_s_batched") / raw, "ratio");
+    results.add(
+        "batching_gain",
+        results.value("engine_images_per_s_batched")
+            / results.value("engine_images_per_s_per_record"),
+        "ratio");
+    results.add("peak_rss", ModelBenchCommand.peakResidentMiB(), "MiB");
+    Path csv = out.resolve(CSV_NAME);
+    results.writeCsv(csv);
+    log.println();
+    log.print(table(results));
+    log.println("CSV: " + csv);
+    return 0;
+  }
+
+  // --- 1. the raw model -------------------------------------------------------------------------
+
+  private void rawModel(BenchResults results) throws Exception {
+    progress("raw model: loading %s", modelDir);
+    try (PigeonComponents p = PigeonComponents.load(modelDir, "pigeon", 5, Devices.parse("auto"))) {
+      results.add("model_warmup_ms_per_image_b64", p.warmUp(64), "ms");
+      Random rnd = new Random(42);
+      List<HistoryMasker.Task> tasks = new ArrayList<>();
+      List<String> captions = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        int style = rnd.nextInt(ds.styleCount());
+        List<HistoryEntry> history = new ArrayList<>();
+        for (int n = 0; n < 5; n++) {
+          int e = rnd.nextInt(ds.emojiCount());
+          float[] image = ds.image(e, style);
+          history.add(new HistoryEntry("h" + n, image, p.tokenizer().tokenize(image)));
+        }
+        int e = rnd.nextInt(ds.emojiCount());
+        float[] reference = ds.image(e, rnd.nextInt(ds.styleCount()));
+        tasks.add(
+            new HistoryMasker.Task(history, 0.2, reference, p.tokenizer().tokenize(reference)));
+        captions.add(ds.emoji().get(e).name());
+      }
+      log.println("batch  model images/s  generate+decode images/s");
+      for (int b = 1; b <= 64; b *= 2) {
+        List<HistoryMasker.Task> t = tasks.subList(0, b);
+        int calls = Math.max(3, 384 / b);
+        long gen = 0;
+        long start = System.nanoTime();
+        for (int c = 0; c < calls; c++) {
+          List<List<HistoryEntry>> kept = p.keepAll(t);
+          List<GenerationContext> contexts = new ArrayList<>();
+          for (int i = 0; i < b; i++) {
+            contexts.add(
+                new GenerationContext(
+                    "r" + i,
+                    kept.get(i),
+                    t.get(i).reference(),
+                    t.get(i).referenceTokens(),
+                    captions.get(i),
+                    List.of(0.5)));
+          }
+          long g0 = System.nanoTime();
+          List<List<io.pigeonstreams.generate.Candidate>> candidates = p.generateAll(contexts);
+          gen += System.nanoTime() - g0;
+          List<float[]> images = new ArrayList<>();
+          List<List<float[]>> histories = new ArrayList<>();
+          List<float[]> references = new ArrayList<>();
+          for (int i = 0; i < b; i++) {
+            images.add(candidates.get(i).get(0).image());
+            histories.add(t.get(i).history().stream().map(HistoryEntry::image).toList());
+            references.add(t.get(i).reference());
+          }
+          p.scorer().score(images, histories, references);
+        }
+        double all = (double) calls * b / ((System.nanoTime() - start) / 1e9);
+        double genOnly = (double) calls * b / (gen / 1e9);
+        results.add("model_images_per_s_b" + b, all, "images/s");
+        results.add("model_generate_images_per_s_b" + b, genOnly, "images/s");
+        log.printf(Locale.ROOT, "%5d  %16.1f  %24.1f%n", b, all, genOnly);
+      }
+    }
+  }
+
+  // --- 2./3. the engine -------------------------------------------------------------------------
+
+  private PigeonEngine engine(String bootstrap, String app, Path state, int b, int d)
+      throws Exception {
+    Map<String, String> m = new HashMap<>();
+    m.put("bootstrap.servers", bootstrap);
+    m.put("application.id", app);
+    m.put("state.dir", state.resolve(app).toString());
+    m.put("num.stream.threads", "1");
+    m.put("pigeon.topics.partitions", Integer.toString(partitions));
+    m.put("pigeon.model.dir", modelDir.toString());
+    m.put("pigeon.batch.max.requests", Integer.toString(b));
+    m.put("pigeon.batch.max.delay.ms", Integer.toString(d));
+    EngineConfig config = EngineConfig.of(m);
+    progress("%s: loading the model, warming up (B=%d, D=%d ms)", app, b, d);
+    PigeonEngine engine = new PigeonEngine(config, PigeonEngine.Components.of(config));
+    try (TopicAdmin admin = TopicAdmin.connect(bootstrap)) {
+      admin.ensureTopics(engine.topicSpecs());
+    }
+    engine.start();
+    return engine;
+  }
+
+  /** Catalog (300 emoji in every style, tokenized by the engine) and 200 users with 5 likes. */
+  private void seed(PigeonEngine engine, String bootstrap) throws Exception {
+    Topics topics = engine.topics();
+    int emoji = Math.min(300, ds.emojiCount());
+    try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+      for (int e = 0; e < emoji; e++) {
+        for (int s = 0; s < ds.styleCount(); s++) {
+          String id = StickerDataset.STYLES.get(s) + "/" + ds.emoji().get(e).id();
+          itemIds.add(id);
+          Item item =
+              Item.newBuilder()
+                  .setItemId(id)
+                  .setImage(ByteBuffer.wrap(StickerImage.toPng(ds.image(e, s))))
+                  .setCaption(ds.emoji().get(e).name())
+                  .setCategory(ds.emoji().get(e).category())
+                  .setStyle(StickerDataset.STYLES.get(s))
+                  .setCreatedAt(Instant.now())
+                  .build();
+          producer.send(
+              new ProducerRecord<>(
+                  topics.items.name(),
+                  id,
+                  topics.items.valueSerde().serializer().serialize(topics.items.name(), item)));
+        }
+      }
+      Random rnd = new Random(7);
+      long ts = System.currentTimeMillis() - 10_000;
+      for (int u = 0; u < 200; u++) {
+        String user = String.format(Locale.ROOT, "user-%04d", u);
+        users.add(user);
+        int style = rnd.nextInt(ds.styleCount());
+        for (int n = 0; n < 5; n++) {
+          String item =
+              StickerDataset.STYLES.get(style) + "/" + ds.emoji().get(rnd.nextInt(emoji)).id();
+          Interaction like =
+              Interaction.newBuilder()
+                  .setUserId(user)
+                  .setItemId(item)
+                  .setAction(Action.LIKE)
+                  .setTimestamp(Instant.ofEpochMilli(ts++))
+                  .build();
+          producer.send(
+              new ProducerRecord<>(
+                  topics.interactions.name(),
+                  user,
+                  topics
+                      .interactions
+                      .valueSerde()
+                      .serializer()
+                      .serialize(topics.interactions.name(), like)));
+        }
+      }
+      producer.flush();
+    }
+    awaitReady(engine, bootstrap);
+  }
+
+  /** Waits for RUNNING, the whole catalog and every user's history, then warms up 64 requests. */
+  private void awaitReady(PigeonEngine engine, String bootstrap) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    String last = itemIds.get(itemIds.size() - 1);
+    while (true) {
+      try {
+        ReadOnlyKeyValueStore<String, UserHistory> h = engine.historyStore();
+        if (engine.isReady()
+            && engine.catalogStore().get(last) != null
+            && users.stream()
+                .allMatch(u -> h.get(u) != null && h.get(u).getPositives().size() >= 1)) {
+          break;
+        }
+      } catch (RuntimeException notQueryableYet) {
+        // starting or rebalancing
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the engine did not load the catalog and histories in 3 min");
+      }
+      Thread.sleep(100);
+    }
+    progress("engine RUNNING with %d catalog items and %d histories", itemIds.size(), users.size());
+    burst(engine, bootstrap, "warm-up", 64, null);
+  }
+
+  /**
+   * Sends {@code n} requests at once and waits for their committed answers.
+   *
+   * @return images/s from the first send to the last answer
+   */
+  private double burst(
+      PigeonEngine engine, String bootstrap, String label, int n, BenchResults results)
+      throws Exception {
+    Topics topics = engine.topics();
+    List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+    Random rnd = new Random(label.hashCode());
+    String[] ids = new String[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = label + "-" + i;
+      records.add(request(topics, ids[i], rnd));
+    }
+    try (AnswerCollector answers =
+            new AnswerCollector(bootstrap, topics.generated, partitions, () -> {});
+        KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+      answers.start();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        answers.expect(ids[i], System.nanoTime());
+        producer.send(records.get(i));
+      }
+      producer.flush();
+      if (!answers.awaitCount(n, ANSWER_TIMEOUT)) {
+        throw new IllegalStateException(
+            label + ": only " + answers.count() + " of " + n + " requests answered");
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      double rate = n / seconds;
+      long ok = answers.answers().stream().filter(a -> a.image().getStatus() == Status.OK).count();
+      progress(
+          "%s: %d requests answered in %.2f s = %.1f images/s (%d OK)",
+          label, n, seconds, rate, ok);
+      if (results != null) {
+        results.add("engine_requests_" + label, n, "count");
+        results.add("engine_ok_" + label, ok, "count");
+      }
+      return rate;
+    }
+  }
+
+  // --- 4. latency and memory at half the throughput ---------------------------------------------
+
+  private void soak(PigeonEngine engine, String bootstrap, double rate, BenchResults results)
+      throws Exception {
+    Topics topics = engine.topics();
+    int n = (int) Math.max(1, Math.round(rate * soakSeconds));
+    progress(
+        "soak: %d requests at %.1f/s (half the batched throughput) for %d s", n, rate, soakSeconds);
+    Random rnd = new Random(11);
+    List<Double> rss = new ArrayList<>();
+    try (AnswerCollector answers =
+            new AnswerCollector(bootstrap, topics.generated, partitions, () -> {});
+        KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+      answers.start();
+      long t0 = System.nanoTime();
+      long nextSample = t0;
+      for (int i = 0; i < n; i++) {
+        long due = t0 + (long) (i * 1e9 / rate);
+        long now;
+        while ((now = System.nanoTime()) < due) {
+          Thread.sleep(Math.max(0, Math.min(5, (due - now) / 1_000_000)), 0);
+        }
+        if (now >= nextSample) {
+          rss.add(residentMiB());
+          nextSample += 1_000_000_000L;
+        }
+        String id = "soak-" + i;
+        ProducerRecord<String, byte[]> r = request(topics, id, rnd);
+        answers.expect(id, System.nanoTime());
+        producer.send(r);
+      }
+      producer.flush();
+      if (!answers.awaitCount(n, ANSWER_TIMEOUT)) {
+        throw new IllegalStateException("soak: only " + answers.count() + " of " + n + " answered");
+      }
+      rss.add(residentMiB());
+      Percentiles e2e =
+          new Percentiles(
+              answers.answers().stream().map(AnswerCollector.Answer::endToEndMs).toList());
+      results.add("latency_rate", rate, "requests/s");
+      results.add("latency_requests", n, "count");
+      for (int pct : new int[] {50, 95, 99}) {
+        results.add("latency_p" + pct, e2e.at(pct), "ms");
+      }
+    }
+    HistogramSnapshot wait = engine.meterRegistry().get("pigeon.queue.wait").timer().takeSnapshot();
+    results.add("queue_wait_mean", wait.mean(java.util.concurrent.TimeUnit.MILLISECONDS), "ms");
+    int q = Math.max(1, rss.size() / 4);
+    double early = rss.subList(0, q).stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    double late =
+        rss.subList(rss.size() - q, rss.size()).stream()
+            .mapToDouble(Double::doubleValue)
+            .average()
+            .orElse(0);
+    results.add("soak_seconds", soakSeconds, "s");
+    results.add("rss_first_quarter", early, "MiB");
+    results.add("rss_last_quarter", late, "MiB");
+    results.add("rss_growth", late - early, "MiB");
+    progress(
+        "soak: p50 %.0f ms, p99 %.0f ms; resident memory %.0f -> %.0f MiB",
+        results.value("latency_p50"), results.value("latency_p99"), early, late);
+  }
+
+  // --- helpers ----------------------------------------------------------------------------------
+
+  private ProducerRecord<String, byte[]> request(Topics topics, String id, Random rnd) {
+    String user = users.get(rnd.nextInt(users.size()));
+    GenerationRequest request =
+        GenerationRequest.newBuilder()
+            .setRequestId(id)
+            .setUserId(user)
+            .setReferenceItemId(itemIds.get(rnd.nextInt(itemIds.size())))
+            .setTimestamp(Instant.now())
+            .build();
+    return new ProducerRecord<>(
+        topics.requests.name(),
+        user,
+        topics.requests.valueSerde().serializer().serialize(topics.requests.name(), request));
+  }
+
+  private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /** VmRSS of /proc/self/status: resident memory now, native memory included. */
+  static double residentMiB() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux
+    }
+    return Double.NaN;
+  }
+
+  private void progress(String format, Object... args) {
+    log.printf(
+        Locale.ROOT,
+        "[%6.1f s] %s%n",
+        (System.nanoTime() - started) / 1e9,
+        String.format(Locale.ROOT, format, args));
+    log.flush();
+  }
+
+  static String table(BenchResults r) {
+    StringBuilder sb = new StringBuilder();
+    java.util.Formatter f = new java.util.Formatter(sb, Locale.ROOT);
+    int b = (int) r.value("batch_max_requests");
+    f.format(
+        "Generation on the in-process broker: %d cores, %d partitions, 1 stream thread,"
+            + " exactly_once_v2, 1 candidate per request%n",
+        (int) r.value("cores"), (int) r.value("partitions"));
+    f.format(
+        "raw model (mask + generate + decode + score), images/s at batch %d: %.1f%n",
+        Math.min(64, b), r.value("model_images_per_s_b" + Math.min(64, b)));
+    f.format(
+        "engine, micro-batched (B=%d, D=%d ms, mean batch %.1f): %.1f images/s%n",
+        b,
+        (int) r.value("batch_max_delay"),
+        r.value("engine_mean_batch_requests"),
+        r.value("engine_images_per_s_batched"));
+    f.format(
+        "engine, per record (B=1): %.1f images/s%n", r.value("engine_images_per_s_per_record"));
+    f.format(
+        "engine_efficiency %.2f (target >= 0.9), batching_gain %.2f (target >= 5)%n",
+        r.value("engine_efficiency"), r.value("batching_gain"));
+    f.format(
+        "latency at %.1f requests/s: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms%n",
+        r.value("latency_rate"),
+        r.value("latency_p50"),
+        r.value("latency_p95"),
+        r.value("latency_p99"));
+    f.format(
+        "resident memory over %d s: %.0f -> %.0f MiB (growth %.0f MiB), peak %.0f MiB%n",
+        (int) r.value("soak_seconds"),
+        r.value("rss_first_quarter"),
+        r.value("rss_last_quarter"),
+        r.value("rss_growth"),
+        r.value("peak_rss"));
+    f.flush();
+    return sb.toString();
+  }
+}
