@@ -27,6 +27,7 @@ public final class PigeonModel implements AutoCloseable {
   private final PigeonNet net;
   private final float[] codebook;
   private final int historySize;
+  private final PigeonPredictor predictor;
 
   private PigeonModel(PigeonTokenizer tokenizer, Model model, PigeonNet net, int historySize) {
     this.tokenizer = tokenizer;
@@ -34,6 +35,9 @@ public final class PigeonModel implements AutoCloseable {
     this.net = net;
     this.codebook = tokenizer.normalizedCodebook();
     this.historySize = historySize;
+    this.predictor =
+        new PigeonPredictor(
+            model, historySize, codebook, tokenizer.config().codeDim(), net.config());
   }
 
   /**
@@ -213,20 +217,21 @@ public final class PigeonModel implements AutoCloseable {
     return prompts;
   }
 
-  /** Argmax visual tokens (one parallel pass) for each prompt at its own alpha_h and alpha_r. */
+  /**
+   * Argmax visual tokens (one parallel pass) for each prompt at its own alpha_h and alpha_r, on
+   * this thread's predictor.
+   */
   public List<int[]> generateTokens(
       List<PigeonInputs.Prompt> prompts, double[] alphaH, double[] alphaR) {
+    long[] best =
+        predictor.predict(new PigeonPredictor.Batch(prompts, alphaH, alphaR, false)).tokens();
     List<int[]> generated = new ArrayList<>();
-    try (NDManager m = model.getNDManager().newSubManager()) {
-      NDArray logits = logits(m, prompts, alphaH, alphaR); // (B, L, K)
-      long[] best = logits.argMax(2).toLongArray(); // (B, L)
-      for (int i = 0; i < prompts.size(); i++) {
-        int[] t = new int[TokenizerConfig.TOKENS];
-        for (int j = 0; j < t.length; j++) {
-          t[j] = (int) best[i * TokenizerConfig.TOKENS + j];
-        }
-        generated.add(t);
+    for (int i = 0; i < prompts.size(); i++) {
+      int[] t = new int[TokenizerConfig.TOKENS];
+      for (int j = 0; j < t.length; j++) {
+        t[j] = (int) best[i * TokenizerConfig.TOKENS + j];
       }
+      generated.add(t);
     }
     return generated;
   }
@@ -237,32 +242,24 @@ public final class PigeonModel implements AutoCloseable {
    */
   public List<List<int[]>> maskHistory(List<PigeonInputs.Prompt> prompts, double[] alphaH) {
     List<List<int[]>> out = new ArrayList<>();
-    try (NDManager m = model.getNDManager().newSubManager()) {
-      NDList in =
-          PigeonInputs.build(
-              m, prompts, historySize, codebook, tokenizer.config().codeDim(), net.config());
-      PairList<String, Object> alphas = new PairList<>();
-      alphas.add(PigeonNet.ALPHA_H, alphaH);
-      alphas.add(PigeonNet.MASK_ONLY, Boolean.TRUE);
-      float[] keep =
-          net.forward(new ParameterStore(m, false), in, false, alphas)
-              .get(1)
-              .toFloatArray(); // (B, N*L)
-      int l = TokenizerConfig.TOKENS;
-      for (int i = 0; i < prompts.size(); i++) {
-        List<int[]> masked = new ArrayList<>();
-        List<int[]> history = prompts.get(i).history();
-        for (int n = 0; n < Math.min(historySize, history.size()); n++) {
-          int[] t = history.get(n).clone();
-          for (int j = 0; j < l; j++) {
-            if (keep[(i * historySize + n) * l + j] < 0.5f) {
-              t[j] = PigeonInputs.masked(t[j]);
-            }
+    float[] keep =
+        predictor
+            .predict(new PigeonPredictor.Batch(prompts, alphaH, new double[prompts.size()], true))
+            .historyKeep(); // (B, N*L)
+    int l = TokenizerConfig.TOKENS;
+    for (int i = 0; i < prompts.size(); i++) {
+      List<int[]> masked = new ArrayList<>();
+      List<int[]> history = prompts.get(i).history();
+      for (int n = 0; n < Math.min(historySize, history.size()); n++) {
+        int[] t = history.get(n).clone();
+        for (int j = 0; j < l; j++) {
+          if (keep[(i * historySize + n) * l + j] < 0.5f) {
+            t[j] = PigeonInputs.masked(t[j]);
           }
-          masked.add(t);
         }
-        out.add(masked);
+        masked.add(t);
       }
+      out.add(masked);
     }
     return out;
   }
@@ -311,6 +308,7 @@ public final class PigeonModel implements AutoCloseable {
 
   @Override
   public void close() {
+    predictor.close();
     model.close();
     tokenizer.close();
   }

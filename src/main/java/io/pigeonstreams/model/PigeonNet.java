@@ -66,8 +66,11 @@ public final class PigeonNet extends AbstractBlock {
     NDArray referenceCodes = inputs.get(3); // (B, L, D)
     NDArray text = inputs.get(4); // (B, T)
     int b = (int) historyTokens.getShape().get(0);
-    double[] alphaH = param(params, ALPHA_H, config.alphaH(), b);
-    double[] alphaR = param(params, ALPHA_R, 0.0, b);
+    double[] alphaH = param(params, inputs, ALPHA_H, config.alphaH(), b);
+    double[] alphaR = param(params, inputs, ALPHA_R, 0.0, b);
+    boolean maskOnly =
+        (params != null && Boolean.TRUE.equals(params.get(MASK_ONLY)))
+            || inputs.contains(MASK_ONLY);
     int th = (int) historyTokens.getShape().get(1);
 
     NDArray eh = embed(ps, historyTokens, training).mul(historyValid.expandDims(2)); // (B, N*L, C)
@@ -75,7 +78,7 @@ public final class PigeonNet extends AbstractBlock {
     NDArray scores =
         maskGenerator.forward(ps, new NDList(eh, er), training).singletonOrThrow(); // (B, N*L+L)
     NDArray historyKeep =
-        inputs.size() > 5
+        inputs.size() > 5 && inputs.get(5).getName() == null
             ? inputs.get(5) // (B, N*L): masked earlier by this same mask generator
             : MaskGenerator.historyKeep(
                 scores.get(":, :" + th),
@@ -85,7 +88,7 @@ public final class PigeonNet extends AbstractBlock {
                 training);
     NDArray referenceKeep =
         MaskGenerator.referenceKeep(scores.get(":, " + th + ":"), alphaR, training);
-    if (params != null && Boolean.TRUE.equals(params.get(MASK_ONLY))) {
+    if (maskOnly) {
       return new NDList(historyKeep, historyKeep, referenceKeep); // no logits: masks only
     }
     // Eq. 4: masked history embeddings, scaled by the straight-through keep weights so that the
@@ -102,10 +105,16 @@ public final class PigeonNet extends AbstractBlock {
     return embedding.forward(ps, new NDList(ids), training).singletonOrThrow();
   }
 
-  /** A ratio for every row: a Number (the whole batch) or a double[] (one per row). */
+  /**
+   * A ratio for every row: a Number (the whole batch) or a double[] (one per row) in the
+   * parameters, or an input array (B) named {@code key} (how a DJL Predictor passes them).
+   */
   private static double[] param(
-      PairList<String, Object> params, String key, double fallback, int rows) {
+      PairList<String, Object> params, NDList inputs, String key, double fallback, int rows) {
     Object v = params == null ? null : params.get(key);
+    if (v == null && inputs.contains(key)) {
+      v = inputs.get(key).toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
+    }
     if (v instanceof double[] perRow) {
       if (perRow.length != rows) {
         throw new IllegalArgumentException(
