@@ -76,6 +76,7 @@ public final class PigeonEngine implements AutoCloseable {
       String generator = config.get("pigeon.generator");
       switch (generator) {
         case "pigeon":
+          Devices.threads(config.getInt("pigeon.model.threads"));
           return pigeon(
               Path.of(config.get("pigeon.model.dir")),
               config.get("pigeon.model.name"),
@@ -146,14 +147,14 @@ public final class PigeonEngine implements AutoCloseable {
 
   /**
    * Micro-batching from {@code pigeon.batch.max.requests} (B) and {@code pigeon.batch.max.delay.ms}
-   * (D), after warming the generator up at the batch sizes B requests of up to {@code
-   * pigeon.candidates.max} candidates use. A micro-batch runs inside one transaction, so it must
-   * end well within the transaction timeout (Kafka Streams sets 10 s under exactly-once) and {@code
-   * max.poll.interval.ms}: the budget is a quarter of the smaller, and B is lowered (with a
-   * warning) when B requests at the most candidates would take longer, estimated from the warm-up
-   * as three times the generator's time per image (masking and scoring cost about as much again). A
-   * flush that still runs over the budget (a backlog after a restart) stops taking new batches and
-   * leaves the rest to the next transaction.
+   * (D), after warming the generator up at the batch sizes it will see. A micro-batch runs inside
+   * one transaction, so it must end well within the transaction timeout (Kafka Streams sets 10 s
+   * under exactly-once) and {@code max.poll.interval.ms}: the budget is a quarter of the smaller.
+   * The warm-up measures the generator's time per candidate image; a micro-batch takes at most as
+   * many candidate images as fit in the budget at three times that (masking, scoring and encoding
+   * cost about as much again), and fewer requests than B when they ask for many candidates. A flush
+   * that still runs over the budget (a backlog after a restart) stops taking new batches and leaves
+   * the rest to the next transaction.
    */
   static Batching batching(EngineConfig config, ImageGenerator generator) {
     int b = config.getInt("pigeon.batch.max.requests");
@@ -178,35 +179,30 @@ public final class PigeonEngine implements AutoCloseable {
     Duration budget = Duration.ofMillis(Math.min(transactionTimeout, maxPoll) / 4);
     long start = System.nanoTime();
     double msPerImage = generator.warmUp((int) Math.min(Integer.MAX_VALUE, (long) b * k));
+    int maxImages = Integer.MAX_VALUE;
     if (msPerImage > 0) {
-      double estimate = 3 * msPerImage * b * k;
+      maxImages =
+          (int) Math.max(1, Math.min(Integer.MAX_VALUE, budget.toMillis() / (3 * msPerImage)));
       LOG.info(
-          "warm-up: {} ms per image at batch {} (took {} ms); a micro-batch of {} requests x {}"
-              + " candidates: about {} ms, budget {} ms",
-          String.format(Locale.ROOT, "%.2f", msPerImage),
-          Math.min((long) b * k, 64),
+          "warm-up took {} ms: {} ms per candidate image; a micro-batch holds at most {} requests"
+              + " and {} candidate images (a quarter of min(transaction timeout {} ms,"
+              + " max.poll.interval.ms {} ms) at 3x that)",
           (System.nanoTime() - start) / 1_000_000,
+          String.format(Locale.ROOT, "%.2f", msPerImage),
           b,
-          k,
-          Math.round(estimate),
-          budget.toMillis());
-      if (estimate > budget.toMillis()) {
-        int capped = (int) Math.max(1, budget.toMillis() / (3 * msPerImage * k));
+          maxImages,
+          transactionTimeout,
+          maxPoll);
+      if (maxImages < k) {
         LOG.warn(
-            "pigeon.batch.max.requests lowered from {} to {}: {} requests x {} candidates would"
-                + " take about {} ms, over a quarter of min(transaction timeout {} ms,"
-                + " max.poll.interval.ms {} ms)",
-            b,
-            capped,
-            b,
+            "a request for {} candidates (pigeon.candidates.max) needs about {} ms here, over the"
+                + " {} ms budget: raise transaction.timeout.ms or lower pigeon.candidates.max",
             k,
-            Math.round(estimate),
-            transactionTimeout,
-            maxPoll);
-        b = capped;
+            Math.round(3 * msPerImage * k),
+            budget.toMillis());
       }
     }
-    return new Batching(b, Duration.ofMillis(d), budget);
+    return new Batching(b, maxImages, Duration.ofMillis(d), budget);
   }
 
   private static long firstLong(EngineConfig config, long fallback, String... keys) {

@@ -46,4 +46,19 @@ public final class Devices {
   public static Device parse(String spec) {
     return parse(spec, Engine.getInstance().getGpuCount());
   }
+
+  /**
+   * PyTorch's intra-op (and inter-op) threads for this process: 0 leaves PyTorch's default (one per
+   * core). Takes effect only before the engine first loads PyTorch; with the broker or other busy
+   * threads on the same cores, fewer threads than cores can be faster.
+   */
+  public static void threads(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("pigeon.model.threads must be >= 0, got " + n);
+    }
+    if (n > 0) {
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", Integer.toString(n));
+    }
+  }
 }

@@ -42,11 +42,19 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 public final class RequestProcessor
     implements Processor<String, GenerationRequest, String, SpecificRecord> {
 
-  /** How requests are grouped; maxDelay 0 answers each request as it arrives. */
-  public record Batching(int maxRequests, Duration maxDelay, Duration budget) {
+  /**
+   * How requests are grouped: at most {@code maxRequests} requests and {@code maxImages} candidate
+   * images per micro-batch (a request asking for more candidates than that is a batch of its own);
+   * {@code maxDelay} 0 answers each request as it arrives.
+   */
+  public record Batching(int maxRequests, int maxImages, Duration maxDelay, Duration budget) {
     public Batching {
-      if (maxRequests < 1) {
-        throw new IllegalArgumentException("batch size must be >= 1, got " + maxRequests);
+      if (maxRequests < 1 || maxImages < 1) {
+        throw new IllegalArgumentException(
+            "batch size must be >= 1 request and >= 1 image, got "
+                + maxRequests
+                + ", "
+                + maxImages);
       }
       if (maxDelay.isNegative()) {
         throw new IllegalArgumentException("batch delay must be >= 0, got " + maxDelay);
@@ -54,7 +62,7 @@ public final class RequestProcessor
     }
 
     public static Batching perRecord() {
-      return new Batching(1, Duration.ZERO, Duration.ofSeconds(2));
+      return new Batching(1, Integer.MAX_VALUE, Duration.ZERO, Duration.ofSeconds(2));
     }
   }
 
@@ -67,6 +75,7 @@ public final class RequestProcessor
   private ReadOnlyKeyValueStore<String, ValueAndTimestamp<CatalogEntry>> catalog;
   private Cancellable timer;
   private long pendingCount;
+  private long pendingImages;
   private long oldestEnqueuedAt = Long.MAX_VALUE;
 
   RequestProcessor(Personalizer personalizer, Batching batching, EngineMetrics metrics) {
@@ -86,6 +95,7 @@ public final class RequestProcessor
       while (all.hasNext()) {
         PendingRequest p = all.next().value;
         pendingCount++;
+        pendingImages += images(p);
         oldestEnqueuedAt = Math.min(oldestEnqueuedAt, p.getEnqueuedAt());
       }
     }
@@ -108,18 +118,19 @@ public final class RequestProcessor
             .recordMetadata()
             .map(m -> String.format(Locale.ROOT, "%019d", m.offset()))
             .orElseGet(() -> String.format(Locale.ROOT, "t%018d", now));
-    pending.put(
-        key,
+    PendingRequest p =
         PendingRequest.newBuilder()
             .setRequest(request)
             .setKey(record.key())
             .setRecordTimestamp(record.timestamp())
             .setEnqueuedAt(now)
-            .build());
+            .build();
+    pending.put(key, p);
     pendingCount++;
+    pendingImages += images(p);
     metrics.pending(1);
     oldestEnqueuedAt = Math.min(oldestEnqueuedAt, now);
-    if (pendingCount >= batching.maxRequests() || batching.maxDelay().isZero()) {
+    if (full() || batching.maxDelay().isZero()) {
       flush(false);
     }
   }
@@ -137,15 +148,22 @@ public final class RequestProcessor
    */
   private void flush(boolean due) {
     long start = System.nanoTime();
-    while (pendingCount > 0 && (due || pendingCount >= batching.maxRequests())) {
+    while (pendingCount > 0 && (due || full())) {
       List<KeyValue<String, PendingRequest>> batch = new ArrayList<>();
+      long images = 0;
       try (KeyValueIterator<String, PendingRequest> it = pending.all()) {
         while (it.hasNext() && batch.size() < batching.maxRequests()) {
-          batch.add(it.next());
+          KeyValue<String, PendingRequest> next = it.next();
+          images += images(next.value);
+          if (!batch.isEmpty() && images > batching.maxImages()) {
+            break;
+          }
+          batch.add(next);
         }
       }
       if (batch.isEmpty()) {
         pendingCount = 0;
+        pendingImages = 0;
         break;
       }
       answer(batch);
@@ -164,6 +182,15 @@ public final class RequestProcessor
     }
   }
 
+  /** A whole micro-batch is waiting: B requests, or as many candidate images as one may hold. */
+  private boolean full() {
+    return pendingCount >= batching.maxRequests() || pendingImages >= batching.maxImages();
+  }
+
+  private static int images(PendingRequest p) {
+    return Math.max(1, p.getRequest().getCandidates());
+  }
+
   private void answer(List<KeyValue<String, PendingRequest>> batch) {
     long now = context.currentSystemTimeMs();
     List<Personalizer.Job> jobs = new ArrayList<>();
@@ -172,7 +199,7 @@ public final class RequestProcessor
       GenerationRequest request = kv.value.getRequest();
       String userId = userId(kv.value);
       jobs.add(new Personalizer.Job(request, userId == null ? null : history.get(userId)));
-      images += Math.max(1, request.getCandidates());
+      images += images(kv.value);
       metrics.queueWait(Duration.ofMillis(Math.max(0, now - kv.value.getEnqueuedAt())));
     }
     long start = System.nanoTime();
@@ -199,6 +226,7 @@ public final class RequestProcessor
       pending.delete(batch.get(i).key);
     }
     pendingCount -= batch.size();
+    pendingImages -= images;
     metrics.pending(-batch.size());
   }
 

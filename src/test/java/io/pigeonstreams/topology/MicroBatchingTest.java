@@ -35,6 +35,12 @@ class MicroBatchingTest {
   static final class RecordingGenerator implements ImageGenerator {
     final ImageGenerator inner = PigeonEngine.Components.retrieval().generator();
     final List<List<String>> batches = new ArrayList<>();
+    double warmUpMs;
+
+    @Override
+    public double warmUp(int maxRows) {
+      return warmUpMs;
+    }
 
     @Override
     public String modelVersion() {
@@ -105,7 +111,12 @@ class MicroBatchingTest {
   }
 
   private void request(String id) {
-    requests.pipeInput("u1", Fixtures.request(id, "u1", Fixtures.itemId(3, 0)).build());
+    request(id, 1);
+  }
+
+  private void request(String id, int candidates) {
+    requests.pipeInput(
+        "u1", Fixtures.request(id, "u1", Fixtures.itemId(3, 0)).setCandidates(candidates).build());
   }
 
   private long pending() {
@@ -171,5 +182,23 @@ class MicroBatchingTest {
     assertThat(generator.batches.get(0)).containsExactly("r0", "boom", "r3");
     assertThat(generator.batches.subList(1, 4))
         .containsExactly(List.of("r0"), List.of("boom"), List.of("r3"));
+  }
+
+  @Test
+  void shouldCutABatchAtTheImagesThatFitTheTransactionBudget() {
+    // Given a generator that takes 166 ms per image: 5 images fit a quarter of the 10 s timeout
+    generator.warmUpMs = 166;
+    start(4, 60_000);
+
+    // When requests for 2, 2, 1 and 3 candidates arrive
+    request("r0", 2);
+    request("r1", 2);
+    assertThat(generator.batches).isEmpty();
+    request("r2", 1);
+    request("r3", 3);
+
+    // Then the first three (5 images) are one batch and the fourth waits for its own
+    assertThat(generator.batches).containsExactly(List.of("r0", "r1", "r2"));
+    assertThat(pending()).isEqualTo(1);
   }
 }

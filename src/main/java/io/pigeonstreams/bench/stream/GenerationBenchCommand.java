@@ -119,6 +119,14 @@ final class GenerationBenchCommand implements Callable<Integer> {
   int partitions;
 
   @Option(
+      names = "--model-threads",
+      defaultValue = "0",
+      description =
+          "PyTorch intra-op threads, as pigeon.model.threads (0: PyTorch's default, one per core;"
+              + " default: ${DEFAULT-VALUE}).")
+  int modelThreads;
+
+  @Option(
       names = "--model",
       defaultValue = "models/pigeon",
       description = "Model folder (default: ${DEFAULT-VALUE}).")
@@ -145,12 +153,14 @@ final class GenerationBenchCommand implements Callable<Integer> {
     }
     ds = StickerDataset.load(data);
     Files.createDirectories(out);
+    io.pigeonstreams.model.Devices.threads(modelThreads);
     BenchResults results = new BenchResults();
     results.add("cores", Runtime.getRuntime().availableProcessors(), "count");
     results.add("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024), "MiB");
     results.add("batch_max_requests", batch, "count");
     results.add("batch_max_delay", delayMs, "ms");
     results.add("partitions", partitions, "count");
+    results.add("model_threads", modelThreads, "count");
     rawModel(results);
     Path state = out.resolve("state");
     HistoryBench.deleteRecursively(state);
@@ -160,11 +170,10 @@ final class GenerationBenchCommand implements Callable<Integer> {
       double batched;
       try (PigeonEngine engine = engine(bootstrap, "bench-gen-batched", state, batch, delayMs)) {
         seed(engine, bootstrap);
+        Snapshot before = Snapshot.of(engine);
+        long t0 = System.nanoTime();
         batched = burst(engine, bootstrap, "batched", requests, results);
-        results.add(
-            "engine_mean_batch_requests",
-            engine.meterRegistry().get("pigeon.batch.requests").summary().mean(),
-            "count");
+        Snapshot.of(engine).minus(before).report(results, "batched", System.nanoTime() - t0);
         results.add("engine_images_per_s_batched", batched, "images/s");
         soak(engine, bootstrap, 0.5 * batched, results);
       }
@@ -174,11 +183,16 @@ final class GenerationBenchCommand implements Callable<Integer> {
       }
       try (PigeonEngine engine = engine(bootstrap, "bench-gen-per-record", state, 1, 0)) {
         awaitReady(engine, bootstrap);
+        Snapshot before = Snapshot.of(engine);
+        long t0 = System.nanoTime();
         double perRecord = burst(engine, bootstrap, "per-record", perRecordRequests, results);
+        Snapshot.of(engine).minus(before).report(results, "per_record", System.nanoTime() - t0);
         results.add("engine_images_per_s_per_record", perRecord, "images/s");
       }
     }
-    double raw = results.value("model_images_per_s_b" + Math.min(64, batch));
+    double meanBatch = results.value("engine_mean_batch_requests_batched");
+    double raw = rawAt(results, meanBatch);
+    results.add("model_images_per_s_at_engine_batch", raw, "images/s");
     results.add("engine_efficiency", results.value("engine_images_per_s_batched") / raw, "ratio");
     results.add(
         "batching_gain",
@@ -192,6 +206,22 @@ final class GenerationBenchCommand implements Callable<Integer> {
     log.print(table(results));
     log.println("CSV: " + csv);
     return 0;
+  }
+
+  /**
+   * The raw model's images/s at a (mean) batch size: interpolated between the measured powers of
+   * two on a log2 scale.
+   */
+  static double rawAt(BenchResults results, double batchSize) {
+    double x = Math.max(1, Math.min(64, batchSize));
+    int lo = Integer.highestOneBit((int) Math.floor(x));
+    int hi = Math.min(64, lo * 2);
+    double a = results.value("model_images_per_s_b" + lo);
+    if (hi == lo || x == lo) {
+      return a;
+    }
+    double t = (Math.log(x) - Math.log(lo)) / (Math.log(hi) - Math.log(lo));
+    return a + t * (results.value("model_images_per_s_b" + hi) - a);
   }
 
   // --- 1. the raw model -------------------------------------------------------------------------
@@ -218,42 +248,46 @@ final class GenerationBenchCommand implements Callable<Integer> {
         captions.add(ds.emoji().get(e).name());
       }
       log.println("batch  model images/s  generate+decode images/s");
-      for (int b = 1; b <= 64; b *= 2) {
-        List<HistoryMasker.Task> t = tasks.subList(0, b);
-        int calls = Math.max(3, 384 / b);
-        long gen = 0;
-        long start = System.nanoTime();
-        for (int c = 0; c < calls; c++) {
-          List<List<HistoryEntry>> kept = p.keepAll(t);
-          List<GenerationContext> contexts = new ArrayList<>();
-          for (int i = 0; i < b; i++) {
-            contexts.add(
-                new GenerationContext(
-                    "r" + i,
-                    kept.get(i),
-                    t.get(i).reference(),
-                    t.get(i).referenceTokens(),
-                    captions.get(i),
-                    List.of(0.5)));
+      for (int round = 0; round < 2; round++) { // round 0 warms the JIT and PyTorch up, unmeasured
+        for (int b = 1; b <= 64; b *= 2) {
+          List<HistoryMasker.Task> t = tasks.subList(0, b);
+          int calls = round == 0 ? Math.max(2, 64 / b) : Math.max(3, 384 / b);
+          long gen = 0;
+          long start = System.nanoTime();
+          for (int c = 0; c < calls; c++) {
+            List<List<HistoryEntry>> kept = p.keepAll(t);
+            List<GenerationContext> contexts = new ArrayList<>();
+            for (int i = 0; i < b; i++) {
+              contexts.add(
+                  new GenerationContext(
+                      "r" + i,
+                      kept.get(i),
+                      t.get(i).reference(),
+                      t.get(i).referenceTokens(),
+                      captions.get(i),
+                      List.of(0.5)));
+            }
+            long g0 = System.nanoTime();
+            List<List<io.pigeonstreams.generate.Candidate>> candidates = p.generateAll(contexts);
+            gen += System.nanoTime() - g0;
+            List<float[]> images = new ArrayList<>();
+            List<List<float[]>> histories = new ArrayList<>();
+            List<float[]> references = new ArrayList<>();
+            for (int i = 0; i < b; i++) {
+              images.add(candidates.get(i).get(0).image());
+              histories.add(t.get(i).history().stream().map(HistoryEntry::image).toList());
+              references.add(t.get(i).reference());
+            }
+            p.scorer().score(images, histories, references);
           }
-          long g0 = System.nanoTime();
-          List<List<io.pigeonstreams.generate.Candidate>> candidates = p.generateAll(contexts);
-          gen += System.nanoTime() - g0;
-          List<float[]> images = new ArrayList<>();
-          List<List<float[]>> histories = new ArrayList<>();
-          List<float[]> references = new ArrayList<>();
-          for (int i = 0; i < b; i++) {
-            images.add(candidates.get(i).get(0).image());
-            histories.add(t.get(i).history().stream().map(HistoryEntry::image).toList());
-            references.add(t.get(i).reference());
+          double all = (double) calls * b / ((System.nanoTime() - start) / 1e9);
+          double genOnly = (double) calls * b / (gen / 1e9);
+          if (round == 1) {
+            results.add("model_images_per_s_b" + b, all, "images/s");
+            results.add("model_generate_images_per_s_b" + b, genOnly, "images/s");
+            log.printf(Locale.ROOT, "%5d  %16.1f  %24.1f%n", b, all, genOnly);
           }
-          p.scorer().score(images, histories, references);
         }
-        double all = (double) calls * b / ((System.nanoTime() - start) / 1e9);
-        double genOnly = (double) calls * b / (gen / 1e9);
-        results.add("model_images_per_s_b" + b, all, "images/s");
-        results.add("model_generate_images_per_s_b" + b, genOnly, "images/s");
-        log.printf(Locale.ROOT, "%5d  %16.1f  %24.1f%n", b, all, genOnly);
       }
     }
   }
@@ -473,6 +507,37 @@ final class GenerationBenchCommand implements Callable<Integer> {
 
   // --- helpers ----------------------------------------------------------------------------------
 
+  /** The engine's batch meters at one moment: what a phase adds is the difference of two. */
+  private record Snapshot(long batches, double requests, double images, double inferenceMs) {
+    static Snapshot of(PigeonEngine engine) {
+      var r = engine.meterRegistry();
+      var size = r.get("pigeon.batch.requests").summary();
+      return new Snapshot(
+          size.count(),
+          size.totalAmount(),
+          r.get("pigeon.batch.images").summary().totalAmount(),
+          r.get("pigeon.inference").timer().totalTime(java.util.concurrent.TimeUnit.MILLISECONDS));
+    }
+
+    Snapshot minus(Snapshot o) {
+      return new Snapshot(
+          batches - o.batches,
+          requests - o.requests,
+          images - o.images,
+          inferenceMs - o.inferenceMs);
+    }
+
+    /**
+     * Mean batch, the model's images/s inside the engine (masking, generation, scoring of the
+     * batches) and the share of the wall time the stream thread spent there.
+     */
+    void report(BenchResults results, String phase, long elapsedNanos) {
+      results.add("engine_mean_batch_requests_" + phase, requests / Math.max(1, batches), "count");
+      results.add("engine_model_images_per_s_" + phase, images / (inferenceMs / 1000), "images/s");
+      results.add("engine_model_time_share_" + phase, inferenceMs / (elapsedNanos / 1e6), "ratio");
+    }
+  }
+
   private ProducerRecord<String, byte[]> request(Topics topics, String id, Random rnd) {
     String user = users.get(rnd.nextInt(users.size()));
     GenerationRequest request =
@@ -528,16 +593,27 @@ final class GenerationBenchCommand implements Callable<Integer> {
             + " exactly_once_v2, 1 candidate per request%n",
         (int) r.value("cores"), (int) r.value("partitions"));
     f.format(
-        "raw model (mask + generate + decode + score), images/s at batch %d: %.1f%n",
-        Math.min(64, b), r.value("model_images_per_s_b" + Math.min(64, b)));
+        "raw model (mask + generate + decode + score), images/s: batch 1 %.1f, batch 32 %.1f, at"
+            + " the engine's mean batch (%.1f) %.1f%n",
+        r.value("model_images_per_s_b1"),
+        r.value("model_images_per_s_b32"),
+        r.value("engine_mean_batch_requests_batched"),
+        r.value("model_images_per_s_at_engine_batch"));
     f.format(
-        "engine, micro-batched (B=%d, D=%d ms, mean batch %.1f): %.1f images/s%n",
+        "engine, micro-batched (B=%d, D=%d ms, mean batch %.1f): %.1f images/s"
+            + " (model inside: %.1f images/s, %.0f%% of the time)%n",
         b,
         (int) r.value("batch_max_delay"),
-        r.value("engine_mean_batch_requests"),
-        r.value("engine_images_per_s_batched"));
+        r.value("engine_mean_batch_requests_batched"),
+        r.value("engine_images_per_s_batched"),
+        r.value("engine_model_images_per_s_batched"),
+        100 * r.value("engine_model_time_share_batched"));
     f.format(
-        "engine, per record (B=1): %.1f images/s%n", r.value("engine_images_per_s_per_record"));
+        "engine, per record (B=1): %.1f images/s (model inside: %.1f images/s, %.0f%% of the"
+            + " time)%n",
+        r.value("engine_images_per_s_per_record"),
+        r.value("engine_model_images_per_s_per_record"),
+        100 * r.value("engine_model_time_share_per_record"));
     f.format(
         "engine_efficiency %.2f (target >= 0.9), batching_gain %.2f (target >= 5)%n",
         r.value("engine_efficiency"), r.value("batching_gain"));
