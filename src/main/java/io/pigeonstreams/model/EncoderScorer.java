@@ -20,8 +20,13 @@ import java.util.List;
  */
 public final class EncoderScorer implements PreferenceScorer {
 
+  /** History and reference images remembered per encoder (about 0.5 KiB each). */
+  static final int CACHE_ENTRIES = 20_000;
+
   private final PigeonTokenizer tokenizer;
   private final StyleEncoder taste;
+  private final EmbeddingCache historyEmbeddings = new EmbeddingCache(CACHE_ENTRIES);
+  private final EmbeddingCache referenceFeatures = new EmbeddingCache(CACHE_ENTRIES);
 
   public EncoderScorer(PigeonTokenizer tokenizer, StyleEncoder taste) {
     this.tokenizer = tokenizer;
@@ -54,14 +59,15 @@ public final class EncoderScorer implements PreferenceScorer {
   public List<Scores> score(
       List<float[]> images, List<List<float[]>> histories, List<float[]> references) {
     double[] personalization = personalization(images, histories);
-    List<float[]> pair = new ArrayList<>(images);
-    pair.addAll(references);
-    List<float[]> features = tokenizer.features(pair);
+    List<float[]> features = tokenizer.features(images);
+    // references come back request after request (catalog items): their features are remembered
+    List<float[]> referenceFeature = referenceFeatures.get(references, tokenizer::features);
     int n = images.size();
     List<Scores> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       double alignment =
-          Vectors.cosine(Vectors.centered(features.get(i)), Vectors.centered(features.get(n + i)));
+          Vectors.cosine(
+              Vectors.centered(features.get(i)), Vectors.centered(referenceFeature.get(i)));
       out.add(new Scores(personalization[i], alignment));
     }
     return out;
@@ -72,21 +78,23 @@ public final class EncoderScorer implements PreferenceScorer {
    * share one history list (a prompt's candidates) share its encoder pass.
    */
   public double[] personalization(List<float[]> images, List<List<float[]>> histories) {
-    List<float[]> all = new ArrayList<>(images);
+    List<float[]> historyImages = new ArrayList<>();
     java.util.Map<List<float[]>, Integer> firstIndex = new java.util.IdentityHashMap<>();
     for (List<float[]> h : histories) {
       if (!firstIndex.containsKey(h)) {
-        firstIndex.put(h, all.size());
-        all.addAll(h);
+        firstIndex.put(h, historyImages.size());
+        historyImages.addAll(h);
       }
     }
-    List<float[]> e = taste.embed(all);
+    List<float[]> e = taste.embed(images);
+    // a user's history comes back request after request: its embeddings are remembered
+    List<float[]> eh = historyEmbeddings.get(historyImages, taste::embed);
     double[] out = new double[images.size()];
     for (int i = 0; i < out.length; i++) {
       List<float[]> h = histories.get(i);
       int from = firstIndex.get(h);
       for (int j = 0; j < h.size(); j++) {
-        out[i] += Vectors.dot(e.get(i), e.get(from + j)) / h.size();
+        out[i] += Vectors.dot(e.get(i), eh.get(from + j)) / h.size();
       }
     }
     return out;

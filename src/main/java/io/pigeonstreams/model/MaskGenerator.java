@@ -67,9 +67,8 @@ public final class MaskGenerator extends AbstractBlock {
       positions[i] = (i < th ? i : i - th) % tokensPerImage;
       types[i] = i < th ? 0 : 1;
     }
-    NDArray pos =
-        position.forward(ps, new NDList(m.create(positions)), training).singletonOrThrow();
-    NDArray typ = type.forward(ps, new NDList(m.create(types)), training).singletonOrThrow();
+    NDArray pos = Embeddings.lookup(position, ps, m.create(positions), training);
+    NDArray typ = Embeddings.lookup(type, ps, m.create(types), training);
     NDArray z = e.add(pos.add(typ).expandDims(0)); // (B, T, C)
     for (TransformerEncoderBlock layer : layers) {
       z = layer.forward(ps, new NDList(z), training).singletonOrThrow(); // (B, T, C)

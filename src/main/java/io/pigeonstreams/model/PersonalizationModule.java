@@ -79,16 +79,13 @@ public final class PersonalizationModule extends AbstractBlock {
     NDArray count = referenceKeep.sum(new int[] {1}, true).maximum(1f); // (B, 1)
     NDArray visual =
         adapter.forward(ps, new NDList(kept.div(count)), training).singletonOrThrow().expandDims(1);
-    NDArray words =
-        text.forward(ps, new NDList(textTokens), training).singletonOrThrow(); // (B, T, C)
+    NDArray words = Embeddings.lookup(text, ps, textTokens, training); // (B, T, C)
     int[] positions = new int[targets];
     for (int i = 0; i < targets; i++) {
       positions[i] = i;
     }
     NDArray queries =
-        query
-            .forward(ps, new NDList(m.create(positions)), training)
-            .singletonOrThrow()
+        Embeddings.lookup(query, ps, m.create(positions), training)
             .expandDims(0)
             .repeat(0, b); // (B, L, C)
 
@@ -110,9 +107,7 @@ public final class PersonalizationModule extends AbstractBlock {
   }
 
   private NDArray segmentOf(ParameterStore ps, int kind, NDManager m, boolean training) {
-    return segment
-        .forward(ps, new NDList(m.create(new int[] {kind})), training)
-        .singletonOrThrow(); // (1, C)
+    return Embeddings.lookup(segment, ps, m.create(new int[] {kind}), training); // (1, C)
   }
 
   @Override

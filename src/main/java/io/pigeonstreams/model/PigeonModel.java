@@ -140,6 +140,11 @@ public final class PigeonModel implements AutoCloseable {
     return model.getNDManager().getDevice();
   }
 
+  /** DJL predictors made so far: one per thread that has run inference. */
+  int predictors() {
+    return predictor.predictors();
+  }
+
   /** History images kept per prompt (N). */
   public int historySize() {
     return historySize;

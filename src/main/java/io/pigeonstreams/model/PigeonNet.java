@@ -102,7 +102,7 @@ public final class PigeonNet extends AbstractBlock {
   }
 
   private NDArray embed(ParameterStore ps, NDArray ids, boolean training) {
-    return embedding.forward(ps, new NDList(ids), training).singletonOrThrow();
+    return Embeddings.lookup(embedding, ps, ids, training);
   }
 
   /**

@@ -25,4 +25,32 @@ class HealthServerTest {
           .isEqualTo(200);
     }
   }
+
+  @Test
+  void shouldServeTheEnginesMetricsInPrometheusFormat() throws Exception {
+    io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+        new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    io.pigeonstreams.metrics.EngineMetrics metrics =
+        new io.pigeonstreams.metrics.EngineMetrics(registry);
+    metrics.batch(8, 88, java.time.Duration.ofMillis(250));
+    metrics.output("OK", "pigeon@abc");
+    try (HealthServer server = new HealthServer(0, () -> true, registry::scrape)) {
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://localhost:" + server.port() + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+      assertThat(response.body())
+          .contains("pigeon_batch_requests_sum 8.0")
+          .contains("pigeon_batch_images_sum 88.0")
+          .contains("pigeon_inference_seconds_sum 0.25")
+          .contains("pigeon_outputs_total{model_version=\"pigeon@abc\",status=\"OK\"} 1.0");
+    }
+  }
 }

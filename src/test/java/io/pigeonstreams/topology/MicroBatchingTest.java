@@ -68,12 +68,13 @@ class MicroBatchingTest {
 
   private final RecordingGenerator generator = new RecordingGenerator();
   private TopologyTestDriver driver;
+  private PigeonEngine engine;
   private TestInputTopic<String, GenerationRequest> requests;
   private TestOutputTopic<String, GeneratedImage> generated;
 
   private void start(int batchRequests, int delayMs) {
     PigeonEngine.Components retrieval = PigeonEngine.Components.retrieval();
-    PigeonEngine engine =
+    engine =
         new PigeonEngine(
             Fixtures.config(batchRequests, delayMs),
             new PigeonEngine.Components(
@@ -141,6 +142,13 @@ class MicroBatchingTest {
         .containsExactly("r0", "r1", "r2", "r3");
     assertThat(generator.batches).containsExactly(List.of("r0", "r1", "r2", "r3"));
     assertThat(pending()).isZero();
+    // and the meters saw one batch of four requests, four OK answers
+    assertThat(engine.scrape())
+        .contains("pigeon_batch_requests_count 1")
+        .contains("pigeon_batch_requests_sum 4.0")
+        .contains("pigeon_queue_wait_seconds_count 4")
+        .contains("pigeon_outputs_total{model_version=\"nearest-history-v1\",status=\"OK\"} 4.0")
+        .contains("pigeon_pending 0.0");
   }
 
   @Test
