@@ -222,6 +222,7 @@ public final class PigeonEngine implements AutoCloseable {
             new Personalizer.Settings(
                 config.getRatio("pigeon.alpha.h"),
                 config.getRatio("pigeon.alpha.r"),
+                config.getInt("pigeon.candidates.default"),
                 config.getInt("pigeon.candidates.max"),
                 config.getInt("pigeon.request.image.max.bytes"),
                 config.getInt("pigeon.request.image.max.side"),

@@ -43,6 +43,7 @@ public final class Personalizer {
   public record Settings(
       double defaultAlphaH,
       double defaultAlphaR,
+      int defaultCandidates,
       int maxCandidates,
       int maxImageBytes,
       int maxImageSide,
@@ -93,6 +94,11 @@ public final class Personalizer {
 
   /** One request of a micro-batch with the user's history as the store holds it. */
   public record Job(GenerationRequest request, UserHistory history) {}
+
+  /** The candidates a request asks for: its own count, or the engine's default for 0. */
+  public int candidates(GenerationRequest request) {
+    return request.getCandidates() == 0 ? settings.defaultCandidates() : request.getCandidates();
+  }
 
   /** A single request: a micro-batch of one. */
   public Outcome handle(
@@ -173,9 +179,13 @@ public final class Personalizer {
     }
     double alphaH = ratio("alpha_h", request.getAlphaH(), settings.defaultAlphaH());
     double alphaR = ratio("alpha_r", request.getAlphaR(), settings.defaultAlphaR());
-    int k = request.getCandidates();
+    int k = candidates(request);
     if (k < 1 || k > settings.maxCandidates()) {
-      throw new Rejection("candidates must be in [1, " + settings.maxCandidates() + "], got " + k);
+      throw new Rejection(
+          "candidates must be in [1, "
+              + settings.maxCandidates()
+              + "] (or 0 for the engine's default), got "
+              + k);
     }
     Reference reference = reference(request, catalog);
 
@@ -307,6 +317,9 @@ public final class Personalizer {
               .setRequestId(request.getRequestId())
               .setHistoryItemIds(historyIds)
               .setReferenceItemId(reference.itemId())
+              .setReferenceTokens(ints(reference.tokens()))
+              .setAlphaH(p.alphaH())
+              .setMaskedHistoryItemIds(maskedIds)
               .setInstruction(request.getInstruction())
               .setChosenAlphaR(chosen.alphaR())
               .setRejectedAlphaR(rejected.alphaR())

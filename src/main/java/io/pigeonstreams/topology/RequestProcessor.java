@@ -187,8 +187,8 @@ public final class RequestProcessor
     return pendingCount >= batching.maxRequests() || pendingImages >= batching.maxImages();
   }
 
-  private static int images(PendingRequest p) {
-    return Math.max(1, p.getRequest().getCandidates());
+  private int images(PendingRequest p) {
+    return Math.max(1, personalizer.candidates(p.getRequest()));
   }
 
   private void answer(List<KeyValue<String, PendingRequest>> batch) {

@@ -30,7 +30,7 @@ class PersonalizerTest {
 
   private static Personalizer personalizer(ImageGenerator generator) {
     return new Personalizer(
-        new Personalizer.Settings(0.2, 0.0, 11, 4096, 256, "control"),
+        new Personalizer.Settings(0.2, 0.0, 1, 11, 4096, 256, "control"),
         new PaletteTokenizer(),
         new PaletteOutlierMasker(),
         generator,
@@ -115,6 +115,28 @@ class PersonalizerTest {
     assertThat(outcome.pair().getChosenAlphaR()).isEqualTo(outcome.image().getAlphaR());
     assertThat(outcome.pair().getHistoryItemIds()).hasSize(5);
     assertThat(outcome.pair().getChosenTokens()).isNotEmpty();
+    // the whole prompt, for a DPO trainer: what was masked, at which ratio, and the reference
+    assertThat(outcome.pair().getAlphaH()).isEqualTo(0.2);
+    assertThat(outcome.pair().getMaskedHistoryItemIds())
+        .isEqualTo(outcome.image().getMaskedHistoryItemIds());
+    assertThat(outcome.pair().getReferenceTokens()).hasSize(64);
+  }
+
+  @Test
+  void shouldGiveARequestThatLeavesTheCountOpenTheEnginesDefault() {
+    Personalizer elevenByDefault =
+        new Personalizer(
+            new Personalizer.Settings(0.2, 0.0, 11, 11, 4096, 256, "control"),
+            new PaletteTokenizer(),
+            new PaletteOutlierMasker(),
+            new NearestHistoryGenerator(),
+            new PaletteStructureScorer());
+    GenerationRequest open = Fixtures.request("r1", "u1", Fixtures.itemId(6, 2)).build();
+    assertThat(open.getCandidates()).isZero();
+    assertThat(elevenByDefault.candidates(open)).isEqualTo(11);
+    assertThat(elevenByDefault.handle(open, history, catalog::get, 5_000).pair()).isNotNull();
+    // and the default of the defaults is one candidate, no pair
+    assertThat(handle(open).pair()).isNull();
   }
 
   @Test
@@ -180,8 +202,8 @@ class PersonalizerTest {
   @Test
   void shouldRejectACandidateCountOutsideTheLimit() {
     assertRejected(
-        Fixtures.request("r1", "u1", Fixtures.itemId(6, 2)).setCandidates(0),
-        "candidates must be in [1, 11], got 0");
+        Fixtures.request("r1", "u1", Fixtures.itemId(6, 2)).setCandidates(-1),
+        "candidates must be in [1, 11] (or 0 for the engine's default), got -1");
     assertRejected(Fixtures.request("r1", "u1", Fixtures.itemId(6, 2)).setCandidates(12), "got 12");
   }
 
@@ -217,7 +239,7 @@ class PersonalizerTest {
     // Given a claim check for every image over 100 bytes (a sticker PNG is larger)
     Personalizer withClaimCheck =
         new Personalizer(
-            new Personalizer.Settings(0.2, 0.0, 11, 4096, 256, "control"),
+            new Personalizer.Settings(0.2, 0.0, 1, 11, 4096, 256, "control"),
             new PaletteTokenizer(),
             new PaletteOutlierMasker(),
             new NearestHistoryGenerator(),
@@ -255,7 +277,7 @@ class PersonalizerTest {
       throws Exception {
     Personalizer withClaimCheck =
         new Personalizer(
-            new Personalizer.Settings(0.2, 0.0, 11, 4096, 256, "control"),
+            new Personalizer.Settings(0.2, 0.0, 1, 11, 4096, 256, "control"),
             new PaletteTokenizer(),
             new PaletteOutlierMasker(),
             new NearestHistoryGenerator(),
