@@ -234,6 +234,7 @@ public final class PigeonEngine implements AutoCloseable {
             new ClaimCheck(
                 config.getInt("pigeon.claimcheck.threshold.bytes"),
                 Path.of(config.get("pigeon.claimcheck.dir"))));
+    personalizer.onStage(metrics::stage);
     return PigeonTopology.build(
         topics,
         new HistoryPolicy(config.getInt("pigeon.history.size")),

@@ -20,6 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       stored as pending to its batch starting;
  *   <li>{@code pigeon.inference} [{@code pigeon_inference_seconds}]: per micro-batch, masking,
  *       generation and scoring;
+ *   <li>{@code pigeon.stage} [{@code pigeon_stage_seconds}] by {@code stage} (prepare: validate and
+ *       join; mask; generate: generation and decoding; score; publish: PNG and records): where a
+ *       micro-batch's time goes;
  *   <li>{@code pigeon.outputs} [{@code pigeon_outputs_total}]: answers by {@code status} and {@code
  *       model_version};
  *   <li>{@code pigeon.pending} [{@code pigeon_pending}]: requests waiting in this instance's
@@ -77,6 +80,15 @@ public final class EngineMetrics {
     batchRequests.record(requests);
     batchImages.record(images);
     inference.record(took);
+  }
+
+  /** The time of one stage of a micro-batch: a Personalizer.StageListener. */
+  public void stage(String stage, long nanos) {
+    Timer.builder("pigeon.stage")
+        .description("time of one stage of a micro-batch")
+        .tag("stage", stage)
+        .register(registry)
+        .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   public void queueWait(Duration waited) {

@@ -36,6 +36,14 @@ import java.util.stream.Collectors;
  */
 public final class Personalizer {
 
+  /** Told how long each stage of a micro-batch took: prepare, mask, generate, score, publish. */
+  @FunctionalInterface
+  public interface StageListener {
+    void stage(String stage, long nanos);
+
+    StageListener NONE = (stage, nanos) -> {};
+  }
+
   /** What the engine publishes for one request. */
   public record Outcome(GeneratedImage image, PreferencePair pair) {}
 
@@ -55,6 +63,7 @@ public final class Personalizer {
   private final ImageGenerator generator;
   private final PreferenceScorer scorer;
   private final ClaimCheck claimCheck;
+  private volatile StageListener stages = StageListener.NONE;
 
   public Personalizer(
       Settings settings,
@@ -95,6 +104,11 @@ public final class Personalizer {
   /** One request of a micro-batch with the user's history as the store holds it. */
   public record Job(GenerationRequest request, UserHistory history) {}
 
+  /** Where the stage timings of each micro-batch go (the engine's meters). */
+  public void onStage(StageListener listener) {
+    this.stages = listener;
+  }
+
   /** The candidates a request asks for: its own count, or the engine's default for 0. */
   public int candidates(GenerationRequest request) {
     return request.getCandidates() == 0 ? settings.defaultCandidates() : request.getCandidates();
@@ -119,6 +133,7 @@ public final class Personalizer {
    */
   public List<Outcome> handleAll(
       List<Job> jobs, Function<String, CatalogEntry> catalog, long nowMs) {
+    long t0 = System.nanoTime();
     Outcome[] outcomes = new Outcome[jobs.size()];
     List<Prepared> ready = new ArrayList<>();
     List<Integer> at = new ArrayList<>();
@@ -133,6 +148,7 @@ public final class Personalizer {
         outcomes[i] = new Outcome(rejected(request, "generation failed: " + e, nowMs), null);
       }
     }
+    stages.stage("prepare", System.nanoTime() - t0);
     List<Outcome> served = serveAll(ready, nowMs);
     for (int j = 0; j < served.size(); j++) {
       outcomes[at.get(j)] = served.get(j);
@@ -204,6 +220,7 @@ public final class Personalizer {
 
   private List<Outcome> generateAll(List<Prepared> batch, long nowMs) {
     // mask: drop the noisy fraction alpha_h of each history
+    long t0 = System.nanoTime();
     List<List<HistoryEntry>> kept =
         masker.keepAll(
             batch.stream()
@@ -226,7 +243,11 @@ public final class Personalizer {
               p.reference().caption(),
               p.grid()));
     }
+    long t1 = System.nanoTime();
+    stages.stage("mask", t1 - t0);
     List<List<Candidate>> candidates = generator.generateAll(contexts);
+    long t2 = System.nanoTime();
+    stages.stage("generate", t2 - t1);
 
     // score: personalization against the whole (unmasked) history, alignment against the reference
     List<float[]> images = new ArrayList<>();
@@ -249,6 +270,8 @@ public final class Personalizer {
       }
     }
     List<PreferenceScorer.Scores> scores = scorer.score(images, histories, references);
+    long t3 = System.nanoTime();
+    stages.stage("score", t3 - t2);
 
     List<Outcome> out = new ArrayList<>();
     int from = 0;
@@ -259,6 +282,7 @@ public final class Personalizer {
               batch.get(i), kept.get(i), candidates.get(i), scores.subList(from, from + k), nowMs));
       from += k;
     }
+    stages.stage("publish", System.nanoTime() - t3);
     return out;
   }
 

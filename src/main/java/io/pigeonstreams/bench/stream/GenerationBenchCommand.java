@@ -44,23 +44,29 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code pigeon-streams bench generation}: the generation path against its limit, in one process
- * and one run, on an in-process broker with the committed Pigeon model:
+ * and one run, on an in-process broker, with the committed Pigeon model loaded once and shared by
+ * every phase (as in one long-running engine: the JIT and the scorer's caches warm up once). The
+ * workload: 1,500 catalog items (300 emoji in 5 styles), 200 users with 5 likes in one style,
+ * requests for a random user and a random catalog reference, one candidate each (one request is one
+ * image).
  *
  * <ol>
- *   <li>the raw model: images/s of the model work the engine does per request (mask pass,
- *       generation, decoding, scoring; one candidate each) at batch sizes 1, 2, 4, …, 64, called
- *       directly, without Kafka; and of generation and decoding alone;
- *   <li>the engine, micro-batched: a burst of requests produced at once, images/s from the first
- *       send to the last committed (read_committed) answer;
+ *   <li>the raw model: images/s of the work the engine does per request (mask pass, generation,
+ *       decoding, scoring, PNG encoding) called directly, without Kafka, at batch sizes 1, 2, 4, …,
+ *       64, after a round over every catalog item; and of generation and decoding alone;
+ *   <li>the engine, micro-batched: after as many warm-up requests, a burst produced at once,
+ *       images/s from the first send to the last committed (read_committed) answer; the share of
+ *       that time the stream thread spent in the model, from the engine's own meters;
  *   <li>the engine answering each request alone (B = 1, what the known Kafka Streams examples do),
- *       the same way, in a fresh engine;
+ *       the same way, in a fresh engine on the same model;
  *   <li>request → committed answer latency with requests sent at half the batched throughput (open
  *       loop) for {@code --soak-seconds}, with the process's resident memory sampled each second:
  *       does it stay flat?
  * </ol>
  *
- * Every request asks for one candidate, so one request is one image. A benchmark, not a test: it
- * reports numbers and fails only when the engine does not answer.
+ * {@code engine_efficiency} compares the batched engine with the raw model at the engine's mean
+ * batch size (interpolated between the measured powers of two). A benchmark, not a test: it reports
+ * numbers and fails only when the engine does not answer.
  */
 @Command(
     name = "generation",
@@ -127,6 +133,27 @@ final class GenerationBenchCommand implements Callable<Integer> {
   int modelThreads;
 
   @Option(
+      names = "--emoji",
+      defaultValue = "300",
+      description =
+          "Emoji in the catalog, each in every style (default: ${DEFAULT-VALUE}, 1,500 items).")
+  int emoji;
+
+  @Option(
+      names = "--raw-images",
+      defaultValue = "384",
+      description = "Images per batch size in the raw model's timing (default: ${DEFAULT-VALUE}).")
+  int rawImages;
+
+  @Option(
+      names = "--stream-threads",
+      defaultValue = "1",
+      description =
+          "num.stream.threads of the engines; the raw model is then called from as many threads"
+              + " at once (default: ${DEFAULT-VALUE}).")
+  int streamThreads;
+
+  @Option(
       names = "--model",
       defaultValue = "models/pigeon",
       description = "Model folder (default: ${DEFAULT-VALUE}).")
@@ -141,15 +168,29 @@ final class GenerationBenchCommand implements Callable<Integer> {
   private final PrintStream log = System.out;
   private final long started = System.nanoTime();
   private StickerDataset ds;
+  private static final int USERS = 200;
+  private static final int HISTORY = 5;
   private final List<String> itemIds = new ArrayList<>();
+  private final List<float[]> itemImages = new ArrayList<>();
+  private final List<String> itemCaptions = new ArrayList<>();
   private final List<String> users = new ArrayList<>();
+  private final List<int[]> likes = new ArrayList<>();
+  private List<int[]> itemTokens;
 
   @Override
   public Integer call() throws Exception {
-    if (requests < 1 || perRecordRequests < 1 || soakSeconds < 1 || batch < 1 || delayMs < 0) {
+    if (requests < 1
+        || perRecordRequests < 1
+        || soakSeconds < 1
+        || batch < 1
+        || delayMs < 0
+        || streamThreads < 1
+        || emoji < 1
+        || rawImages < 1
+        || modelThreads < 0) {
       throw new IllegalArgumentException(
-          "--requests, --per-record-requests, --soak-seconds and --batch must be >= 1,"
-              + " --delay-ms >= 0");
+          "--requests, --per-record-requests, --soak-seconds, --batch and --stream-threads must"
+              + " be >= 1, --delay-ms and --model-threads >= 0");
     }
     ds = StickerDataset.load(data);
     Files.createDirectories(out);
@@ -161,37 +202,20 @@ final class GenerationBenchCommand implements Callable<Integer> {
     results.add("batch_max_delay", delayMs, "ms");
     results.add("partitions", partitions, "count");
     results.add("model_threads", modelThreads, "count");
-    rawModel(results);
-    Path state = out.resolve("state");
-    HistoryBench.deleteRecursively(state);
-    try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start()) {
-      String bootstrap = kafka.bootstrapServers();
-      progress("broker up at %s", bootstrap);
-      double batched;
-      try (PigeonEngine engine = engine(bootstrap, "bench-gen-batched", state, batch, delayMs)) {
-        seed(engine, bootstrap);
-        Snapshot before = Snapshot.of(engine);
-        long t0 = System.nanoTime();
-        batched = burst(engine, bootstrap, "batched", requests, results);
-        Snapshot.of(engine).minus(before).report(results, "batched", System.nanoTime() - t0);
-        results.add("engine_images_per_s_batched", batched, "images/s");
-        soak(engine, bootstrap, 0.5 * batched, results);
-      }
-      try (CommittedOffsets offsets = new CommittedOffsets(bootstrap)) {
-        // the fresh engine below reads its inputs from the start: drop the requests answered above
-        offsets.truncate(List.of(Topics.REQUESTS_NAME), partitions);
-      }
-      try (PigeonEngine engine = engine(bootstrap, "bench-gen-per-record", state, 1, 0)) {
-        awaitReady(engine, bootstrap);
-        Snapshot before = Snapshot.of(engine);
-        long t0 = System.nanoTime();
-        double perRecord = burst(engine, bootstrap, "per-record", perRecordRequests, results);
-        Snapshot.of(engine).minus(before).report(results, "per_record", System.nanoTime() - t0);
-        results.add("engine_images_per_s_per_record", perRecord, "images/s");
-      }
+    results.add("stream_threads", streamThreads, "count");
+    workload();
+    progress("loading %s (one model for every phase, as in one long-running engine)", modelDir);
+    try (PigeonComponents model =
+        PigeonComponents.load(modelDir, "pigeon", HISTORY, Devices.parse("auto"))) {
+      run(model, results);
     }
     double meanBatch = results.value("engine_mean_batch_requests_batched");
-    double raw = rawAt(results, meanBatch);
+    // the raw model just before and just after the batched engine: the machine's speed drifts
+    double before = rawAt(results, meanBatch, "");
+    double after = rawAt(results, meanBatch, "_after");
+    double raw = (before + after) / 2;
+    results.add("model_images_per_s_at_engine_batch_before", before, "images/s");
+    results.add("model_images_per_s_at_engine_batch_after", after, "images/s");
     results.add("model_images_per_s_at_engine_batch", raw, "images/s");
     results.add("engine_efficiency", results.value("engine_images_per_s_batched") / raw, "ratio");
     results.add(
@@ -208,106 +232,264 @@ final class GenerationBenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  private void run(PigeonComponents model, BenchResults results) throws Exception {
+    rawModel(model, results, List.of(1, 2, 4, 8, 16, 32, 64), "");
+    Path state = out.resolve("state");
+    HistoryBench.deleteRecursively(state);
+    try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start()) {
+      String bootstrap = kafka.bootstrapServers();
+      progress("broker up at %s", bootstrap);
+      double batched;
+      try (PigeonEngine engine =
+          engine(model, bootstrap, "bench-gen-batched", state, batch, delayMs)) {
+        seed(engine, bootstrap);
+        Snapshot before = Snapshot.of(engine);
+        long t0 = System.nanoTime();
+        batched = burst(engine, bootstrap, "batched", requests, results);
+        Snapshot.of(engine).minus(before).report(results, "batched", System.nanoTime() - t0);
+        results.add("engine_images_per_s_batched", batched, "images/s");
+        int lo =
+            Integer.highestOneBit(
+                (int) Math.max(1, results.value("engine_mean_batch_requests_batched")));
+        progress("raw model again, at the batch sizes around the engine's mean batch");
+        rawModel(model, results, lo >= 64 ? List.of(64) : List.of(lo, lo * 2), "_after");
+        soak(engine, bootstrap, 0.5 * batched, results);
+      }
+      try (CommittedOffsets offsets = new CommittedOffsets(bootstrap)) {
+        // the fresh engine below reads its inputs from the start: drop the requests answered above
+        offsets.truncate(List.of(Topics.REQUESTS_NAME), partitions);
+      }
+      try (PigeonEngine engine = engine(model, bootstrap, "bench-gen-per-record", state, 1, 0)) {
+        awaitReady(engine, bootstrap, perRecordRequests);
+        Snapshot before = Snapshot.of(engine);
+        long t0 = System.nanoTime();
+        double perRecord = burst(engine, bootstrap, "per_record", perRecordRequests, results);
+        Snapshot.of(engine).minus(before).report(results, "per_record", System.nanoTime() - t0);
+        results.add("engine_images_per_s_per_record", perRecord, "images/s");
+      }
+    }
+  }
+
   /**
    * The raw model's images/s at a (mean) batch size: interpolated between the measured powers of
    * two on a log2 scale.
    */
-  static double rawAt(BenchResults results, double batchSize) {
+  static double rawAt(BenchResults results, double batchSize, String suffix) {
     double x = Math.max(1, Math.min(64, batchSize));
     int lo = Integer.highestOneBit((int) Math.floor(x));
     int hi = Math.min(64, lo * 2);
-    double a = results.value("model_images_per_s_b" + lo);
+    double a = results.value("model_images_per_s_b" + lo + suffix);
     if (hi == lo || x == lo) {
       return a;
     }
     double t = (Math.log(x) - Math.log(lo)) / (Math.log(hi) - Math.log(lo));
-    return a + t * (results.value("model_images_per_s_b" + hi) - a);
+    return a + t * (results.value("model_images_per_s_b" + hi + suffix) - a);
   }
 
   // --- 1. the raw model -------------------------------------------------------------------------
 
-  private void rawModel(BenchResults results) throws Exception {
-    progress("raw model: loading %s", modelDir);
-    try (PigeonComponents p = PigeonComponents.load(modelDir, "pigeon", 5, Devices.parse("auto"))) {
-      results.add("model_warmup_ms_per_image_b64", p.warmUp(64), "ms");
-      Random rnd = new Random(42);
-      List<HistoryMasker.Task> tasks = new ArrayList<>();
-      List<String> captions = new ArrayList<>();
-      for (int i = 0; i < 64; i++) {
-        int style = rnd.nextInt(ds.styleCount());
-        List<HistoryEntry> history = new ArrayList<>();
-        for (int n = 0; n < 5; n++) {
-          int e = rnd.nextInt(ds.emojiCount());
-          float[] image = ds.image(e, style);
-          history.add(new HistoryEntry("h" + n, image, p.tokenizer().tokenize(image)));
-        }
-        int e = rnd.nextInt(ds.emojiCount());
-        float[] reference = ds.image(e, rnd.nextInt(ds.styleCount()));
-        tasks.add(
-            new HistoryMasker.Task(history, 0.2, reference, p.tokenizer().tokenize(reference)));
-        captions.add(ds.emoji().get(e).name());
-      }
-      log.println("batch  model images/s  generate+decode images/s");
-      for (int round = 0; round < 2; round++) { // round 0 warms the JIT and PyTorch up, unmeasured
-        for (int b = 1; b <= 64; b *= 2) {
-          List<HistoryMasker.Task> t = tasks.subList(0, b);
-          int calls = round == 0 ? Math.max(2, 64 / b) : Math.max(3, 384 / b);
-          long gen = 0;
-          long start = System.nanoTime();
-          for (int c = 0; c < calls; c++) {
-            List<List<HistoryEntry>> kept = p.keepAll(t);
-            List<GenerationContext> contexts = new ArrayList<>();
-            for (int i = 0; i < b; i++) {
-              contexts.add(
-                  new GenerationContext(
-                      "r" + i,
-                      kept.get(i),
-                      t.get(i).reference(),
-                      t.get(i).referenceTokens(),
-                      captions.get(i),
-                      List.of(0.5)));
-            }
-            long g0 = System.nanoTime();
-            List<List<io.pigeonstreams.generate.Candidate>> candidates = p.generateAll(contexts);
-            gen += System.nanoTime() - g0;
-            List<float[]> images = new ArrayList<>();
-            List<List<float[]>> histories = new ArrayList<>();
-            List<float[]> references = new ArrayList<>();
-            for (int i = 0; i < b; i++) {
-              images.add(candidates.get(i).get(0).image());
-              histories.add(t.get(i).history().stream().map(HistoryEntry::image).toList());
-              references.add(t.get(i).reference());
-            }
-            p.scorer().score(images, histories, references);
-          }
-          double all = (double) calls * b / ((System.nanoTime() - start) / 1e9);
-          double genOnly = (double) calls * b / (gen / 1e9);
-          if (round == 1) {
-            results.add("model_images_per_s_b" + b, all, "images/s");
-            results.add("model_generate_images_per_s_b" + b, genOnly, "images/s");
-            log.printf(Locale.ROOT, "%5d  %16.1f  %24.1f%n", b, all, genOnly);
-          }
-        }
+  /** The users (style, 5 liked items) and the catalog items the engine is seeded with. */
+  private void workload() {
+    int emoji = Math.min(this.emoji, ds.emojiCount());
+    for (int e = 0; e < emoji; e++) {
+      for (int st = 0; st < ds.styleCount(); st++) {
+        itemIds.add(StickerDataset.STYLES.get(st) + "/" + ds.emoji().get(e).id());
+        itemImages.add(ds.image(e, st));
+        itemCaptions.add(ds.emoji().get(e).name());
       }
     }
+    Random rnd = new Random(7);
+    for (int u = 0; u < USERS; u++) {
+      users.add(String.format(Locale.ROOT, "user-%04d", u));
+      int style = rnd.nextInt(ds.styleCount());
+      int[] liked = new int[HISTORY];
+      for (int n = 0; n < HISTORY; n++) {
+        liked[n] = rnd.nextInt(emoji) * ds.styleCount() + style;
+      }
+      likes.add(liked);
+    }
+  }
+
+  /**
+   * The model work of requests drawn as the engine's are (a random user, a random catalog
+   * reference), called directly: a first round over every catalog item warms the JIT and the
+   * scorer's caches up as the engine's own traffic would, then each batch size is timed.
+   */
+  private void rawModel(
+      PigeonComponents p, BenchResults results, List<Integer> sizes, String suffix)
+      throws Exception {
+    if (itemTokens == null) {
+      itemTokens = p.tokenizer().tokenize(itemImages);
+    }
+    Random rnd = new Random(42 + suffix.length());
+    List<Integer> everyItem = new ArrayList<>();
+    for (int i = 0; suffix.isEmpty() && i < itemIds.size(); i++) {
+      everyItem.add(i);
+    }
+    for (int from = 0; from < everyItem.size(); from += 64) {
+      modelPass(
+          p,
+          requests(
+              everyItem.subList(from, Math.min(everyItem.size(), from + 64)), itemTokens, rnd));
+      // (the first round: not timed)
+    }
+    log.printf(
+        Locale.ROOT,
+        "batch  model images/s  generate+decode images/s   (%d caller thread(s), as the engine's"
+            + " stream threads)%n",
+        streamThreads);
+    for (int b : sizes) {
+      int size = b;
+      int calls = Math.max(3, rawImages / b);
+      long start = System.nanoTime();
+      List<java.util.concurrent.Future<long[]>> callers = new ArrayList<>();
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(streamThreads);
+      for (int t = 0; t < streamThreads; t++) {
+        Random r = new Random(42 + t);
+        callers.add(
+            pool.submit(
+                () -> {
+                  long[] stages = new long[4];
+                  for (int c = 0; c < calls; c++) {
+                    List<Integer> refs = new ArrayList<>();
+                    for (int i = 0; i < size; i++) {
+                      refs.add(r.nextInt(itemIds.size()));
+                    }
+                    long[] pass = modelPass(p, requests(refs, itemTokens, r));
+                    for (int k = 0; k < 4; k++) {
+                      stages[k] += pass[k];
+                    }
+                  }
+                  return stages;
+                }));
+      }
+      long[] stages = new long[4];
+      try {
+        for (var caller : callers) {
+          long[] c = caller.get();
+          for (int k = 0; k < 4; k++) {
+            stages[k] += c[k];
+          }
+        }
+      } finally {
+        pool.shutdown();
+      }
+      double images = (double) calls * b * streamThreads;
+      double all = images / ((System.nanoTime() - start) / 1e9);
+      double genOnly = images / (stages[1] / 1e9 / streamThreads);
+      results.add("model_images_per_s_b" + b + suffix, all, "images/s");
+      results.add("model_generate_images_per_s_b" + b + suffix, genOnly, "images/s");
+      String[] names = {"mask", "generate", "score", "publish"};
+      for (int k = 0; k < 4; k++) {
+        results.add(
+            "model_" + names[k] + "_ms_per_image_b" + b + suffix, stages[k] / 1e6 / images, "ms");
+      }
+      log.printf(Locale.ROOT, "%5d  %16.1f  %24.1f%n", b, all, genOnly);
+    }
+  }
+
+  /** One request per reference, each for a random user. */
+  private List<HistoryMasker.Task> requests(
+      List<Integer> references, List<int[]> tokens, Random rnd) {
+    List<HistoryMasker.Task> tasks = new ArrayList<>();
+    for (int ref : references) {
+      List<HistoryEntry> history = new ArrayList<>();
+      for (int item : likes.get(rnd.nextInt(users.size()))) {
+        history.add(new HistoryEntry(itemIds.get(item), itemImages.get(item), tokens.get(item)));
+      }
+      tasks.add(new HistoryMasker.Task(history, 0.2, itemImages.get(ref), tokens.get(ref)));
+    }
+    return tasks;
+  }
+
+  /**
+   * Mask, generate (one candidate at alpha_r 0.5), decode, score, encode as PNG.
+   *
+   * @return ns spent masking, generating, scoring and encoding
+   */
+  private long[] modelPass(PigeonComponents p, List<HistoryMasker.Task> t) {
+    long t0 = System.nanoTime();
+    List<List<HistoryEntry>> kept = p.keepAll(t);
+    List<GenerationContext> contexts = new ArrayList<>();
+    for (int i = 0; i < t.size(); i++) {
+      contexts.add(
+          new GenerationContext(
+              "r" + i,
+              kept.get(i),
+              t.get(i).reference(),
+              t.get(i).referenceTokens(),
+              "",
+              List.of(0.5)));
+    }
+    long t1 = System.nanoTime();
+    List<List<io.pigeonstreams.generate.Candidate>> candidates = p.generateAll(contexts);
+    long t2 = System.nanoTime();
+    List<float[]> images = new ArrayList<>();
+    List<List<float[]>> histories = new ArrayList<>();
+    List<float[]> references = new ArrayList<>();
+    for (int i = 0; i < t.size(); i++) {
+      images.add(candidates.get(i).get(0).image());
+      histories.add(t.get(i).history().stream().map(HistoryEntry::image).toList());
+      references.add(t.get(i).reference());
+    }
+    p.scorer().score(images, histories, references);
+    long t3 = System.nanoTime();
+    for (float[] image : images) {
+      StickerImage.toPng(image); // as the engine publishes it
+    }
+    return new long[] {t1 - t0, t2 - t1, t3 - t2, System.nanoTime() - t3};
+  }
+
+  /** The shared model behind an engine that must not close it (it is closed at the end). */
+  private record Unowned(PigeonComponents model)
+      implements io.pigeonstreams.generate.ImageGenerator {
+    @Override
+    public String modelVersion() {
+      return model.modelVersion();
+    }
+
+    @Override
+    public List<io.pigeonstreams.generate.Candidate> generate(GenerationContext context) {
+      return model.generate(context);
+    }
+
+    @Override
+    public List<List<io.pigeonstreams.generate.Candidate>> generateAll(
+        List<GenerationContext> contexts) {
+      return model.generateAll(contexts);
+    }
+
+    @Override
+    public double warmUp(int maxRows) {
+      return model.warmUp(maxRows);
+    }
+
+    @Override
+    public void close() {}
   }
 
   // --- 2./3. the engine -------------------------------------------------------------------------
 
-  private PigeonEngine engine(String bootstrap, String app, Path state, int b, int d)
+  private PigeonEngine engine(
+      PigeonComponents model, String bootstrap, String app, Path state, int b, int d)
       throws Exception {
     Map<String, String> m = new HashMap<>();
     m.put("bootstrap.servers", bootstrap);
     m.put("application.id", app);
     m.put("state.dir", state.resolve(app).toString());
-    m.put("num.stream.threads", "1");
+    m.put("num.stream.threads", Integer.toString(streamThreads));
     m.put("pigeon.topics.partitions", Integer.toString(partitions));
     m.put("pigeon.model.dir", modelDir.toString());
     m.put("pigeon.batch.max.requests", Integer.toString(b));
     m.put("pigeon.batch.max.delay.ms", Integer.toString(d));
     EngineConfig config = EngineConfig.of(m);
-    progress("%s: loading the model, warming up (B=%d, D=%d ms)", app, b, d);
-    PigeonEngine engine = new PigeonEngine(config, PigeonEngine.Components.of(config));
+    progress("%s: starting, warming up (B=%d, D=%d ms)", app, b, d);
+    PigeonEngine engine =
+        new PigeonEngine(
+            config,
+            new PigeonEngine.Components(
+                model.tokenizer(), model, new Unowned(model), model.scorer()));
     try (TopicAdmin admin = TopicAdmin.connect(bootstrap)) {
       admin.ensureTopics(engine.topicSpecs());
     }
@@ -315,51 +497,41 @@ final class GenerationBenchCommand implements Callable<Integer> {
     return engine;
   }
 
-  /** Catalog (300 emoji in every style, tokenized by the engine) and 200 users with 5 likes. */
+  /** The workload's catalog items (tokenized by the engine) and users' likes, to the topics. */
   private void seed(PigeonEngine engine, String bootstrap) throws Exception {
     Topics topics = engine.topics();
-    int emoji = Math.min(300, ds.emojiCount());
     try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
-      for (int e = 0; e < emoji; e++) {
-        for (int s = 0; s < ds.styleCount(); s++) {
-          String id = StickerDataset.STYLES.get(s) + "/" + ds.emoji().get(e).id();
-          itemIds.add(id);
-          Item item =
-              Item.newBuilder()
-                  .setItemId(id)
-                  .setImage(ByteBuffer.wrap(StickerImage.toPng(ds.image(e, s))))
-                  .setCaption(ds.emoji().get(e).name())
-                  .setCategory(ds.emoji().get(e).category())
-                  .setStyle(StickerDataset.STYLES.get(s))
-                  .setCreatedAt(Instant.now())
-                  .build();
-          producer.send(
-              new ProducerRecord<>(
-                  topics.items.name(),
-                  id,
-                  topics.items.valueSerde().serializer().serialize(topics.items.name(), item)));
-        }
+      for (int i = 0; i < itemIds.size(); i++) {
+        String id = itemIds.get(i);
+        Item item =
+            Item.newBuilder()
+                .setItemId(id)
+                .setImage(ByteBuffer.wrap(StickerImage.toPng(itemImages.get(i))))
+                .setCaption(itemCaptions.get(i))
+                .setCategory("")
+                .setStyle(id.substring(0, id.indexOf('/')))
+                .setCreatedAt(Instant.now())
+                .build();
+        producer.send(
+            new ProducerRecord<>(
+                topics.items.name(),
+                id,
+                topics.items.valueSerde().serializer().serialize(topics.items.name(), item)));
       }
-      Random rnd = new Random(7);
       long ts = System.currentTimeMillis() - 10_000;
-      for (int u = 0; u < 200; u++) {
-        String user = String.format(Locale.ROOT, "user-%04d", u);
-        users.add(user);
-        int style = rnd.nextInt(ds.styleCount());
-        for (int n = 0; n < 5; n++) {
-          String item =
-              StickerDataset.STYLES.get(style) + "/" + ds.emoji().get(rnd.nextInt(emoji)).id();
+      for (int u = 0; u < users.size(); u++) {
+        for (int item : likes.get(u)) {
           Interaction like =
               Interaction.newBuilder()
-                  .setUserId(user)
-                  .setItemId(item)
+                  .setUserId(users.get(u))
+                  .setItemId(itemIds.get(item))
                   .setAction(Action.LIKE)
                   .setTimestamp(Instant.ofEpochMilli(ts++))
                   .build();
           producer.send(
               new ProducerRecord<>(
                   topics.interactions.name(),
-                  user,
+                  users.get(u),
                   topics
                       .interactions
                       .valueSerde()
@@ -369,11 +541,11 @@ final class GenerationBenchCommand implements Callable<Integer> {
       }
       producer.flush();
     }
-    awaitReady(engine, bootstrap);
+    awaitReady(engine, bootstrap, requests);
   }
 
-  /** Waits for RUNNING, the whole catalog and every user's history, then warms up 64 requests. */
-  private void awaitReady(PigeonEngine engine, String bootstrap) throws Exception {
+  /** Waits for RUNNING, the whole catalog and every user's history, then warms up. */
+  private void awaitReady(PigeonEngine engine, String bootstrap, int warmUp) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     String last = itemIds.get(itemIds.size() - 1);
     while (true) {
@@ -395,7 +567,9 @@ final class GenerationBenchCommand implements Callable<Integer> {
       Thread.sleep(100);
     }
     progress("engine RUNNING with %d catalog items and %d histories", itemIds.size(), users.size());
-    burst(engine, bootstrap, "warm-up", 64, null);
+    // as many as will be measured: the JIT compiles the engine's and Kafka's paths meanwhile (its
+    // compiler threads would otherwise take a third of a core from the measured run)
+    burst(engine, bootstrap, "warm_up", warmUp, null);
   }
 
   /**
@@ -508,23 +682,39 @@ final class GenerationBenchCommand implements Callable<Integer> {
   // --- helpers ----------------------------------------------------------------------------------
 
   /** The engine's batch meters at one moment: what a phase adds is the difference of two. */
-  private record Snapshot(long batches, double requests, double images, double inferenceMs) {
+  private record Snapshot(
+      long batches,
+      double requests,
+      double images,
+      double inferenceMs,
+      Map<String, Double> stageMs) {
+    static final List<String> STAGES = List.of("prepare", "mask", "generate", "score", "publish");
+
     static Snapshot of(PigeonEngine engine) {
       var r = engine.meterRegistry();
       var size = r.get("pigeon.batch.requests").summary();
+      Map<String, Double> stages = new HashMap<>();
+      for (String stage : STAGES) {
+        var t = r.find("pigeon.stage").tag("stage", stage).timer();
+        stages.put(stage, t == null ? 0 : t.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS));
+      }
       return new Snapshot(
           size.count(),
           size.totalAmount(),
           r.get("pigeon.batch.images").summary().totalAmount(),
-          r.get("pigeon.inference").timer().totalTime(java.util.concurrent.TimeUnit.MILLISECONDS));
+          r.get("pigeon.inference").timer().totalTime(java.util.concurrent.TimeUnit.MILLISECONDS),
+          stages);
     }
 
     Snapshot minus(Snapshot o) {
+      Map<String, Double> stages = new HashMap<>();
+      stageMs.forEach((k, v) -> stages.put(k, v - o.stageMs.get(k)));
       return new Snapshot(
           batches - o.batches,
           requests - o.requests,
           images - o.images,
-          inferenceMs - o.inferenceMs);
+          inferenceMs - o.inferenceMs,
+          stages);
     }
 
     /**
@@ -535,6 +725,10 @@ final class GenerationBenchCommand implements Callable<Integer> {
       results.add("engine_mean_batch_requests_" + phase, requests / Math.max(1, batches), "count");
       results.add("engine_model_images_per_s_" + phase, images / (inferenceMs / 1000), "images/s");
       results.add("engine_model_time_share_" + phase, inferenceMs / (elapsedNanos / 1e6), "ratio");
+      for (String stage : STAGES) {
+        results.add(
+            "engine_" + stage + "_ms_per_image_" + phase, stageMs.get(stage) / images, "ms");
+      }
     }
   }
 
@@ -589,16 +783,22 @@ final class GenerationBenchCommand implements Callable<Integer> {
     java.util.Formatter f = new java.util.Formatter(sb, Locale.ROOT);
     int b = (int) r.value("batch_max_requests");
     f.format(
-        "Generation on the in-process broker: %d cores, %d partitions, 1 stream thread,"
-            + " exactly_once_v2, 1 candidate per request%n",
-        (int) r.value("cores"), (int) r.value("partitions"));
+        "Generation on the in-process broker: %d cores, %d partitions, %d stream thread(s), PyTorch"
+            + " threads %s, exactly_once_v2, 1 candidate per request%n",
+        (int) r.value("cores"),
+        (int) r.value("partitions"),
+        (int) r.value("stream_threads"),
+        r.value("model_threads") == 0
+            ? "default"
+            : Integer.toString((int) r.value("model_threads")));
     f.format(
-        "raw model (mask + generate + decode + score), images/s: batch 1 %.1f, batch 32 %.1f, at"
-            + " the engine's mean batch (%.1f) %.1f%n",
+        "raw model (mask + generate + decode + score + PNG), images/s: batch 1 %.1f, batch 32"
+            + " %.1f; at the engine's mean batch (%.1f) %.1f before and %.1f after the engine%n",
         r.value("model_images_per_s_b1"),
         r.value("model_images_per_s_b32"),
         r.value("engine_mean_batch_requests_batched"),
-        r.value("model_images_per_s_at_engine_batch"));
+        r.value("model_images_per_s_at_engine_batch_before"),
+        r.value("model_images_per_s_at_engine_batch_after"));
     f.format(
         "engine, micro-batched (B=%d, D=%d ms, mean batch %.1f): %.1f images/s"
             + " (model inside: %.1f images/s, %.0f%% of the time)%n",
@@ -614,6 +814,26 @@ final class GenerationBenchCommand implements Callable<Integer> {
         r.value("engine_images_per_s_per_record"),
         r.value("engine_model_images_per_s_per_record"),
         100 * r.value("engine_model_time_share_per_record"));
+    int near =
+        Integer.highestOneBit((int) Math.max(1, r.value("engine_mean_batch_requests_batched")));
+    f.format(
+        "ms per image by stage: %-9s %8s %8s %8s %8s %8s%n",
+        "", "prepare", "mask", "generate", "score", "publish");
+    f.format(
+        "  raw model, batch %-3d         %8s %8.2f %8.2f %8.2f %8.2f%n",
+        near,
+        "-",
+        r.value("model_mask_ms_per_image_b" + near),
+        r.value("model_generate_ms_per_image_b" + near),
+        r.value("model_score_ms_per_image_b" + near),
+        r.value("model_publish_ms_per_image_b" + near));
+    f.format(
+        "  engine, batched              %8.2f %8.2f %8.2f %8.2f %8.2f%n",
+        r.value("engine_prepare_ms_per_image_batched"),
+        r.value("engine_mask_ms_per_image_batched"),
+        r.value("engine_generate_ms_per_image_batched"),
+        r.value("engine_score_ms_per_image_batched"),
+        r.value("engine_publish_ms_per_image_batched"));
     f.format(
         "engine_efficiency %.2f (target >= 0.9), batching_gain %.2f (target >= 5)%n",
         r.value("engine_efficiency"), r.value("batching_gain"));
