@@ -59,6 +59,7 @@ public final class PigeonEngine implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PigeonEngine.class);
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  static final Duration METRICS_REFRESH = Duration.ofSeconds(5);
 
   /** The model components behind the engine's interfaces. */
   public record Components(
@@ -325,7 +326,19 @@ public final class PigeonEngine implements AutoCloseable {
           }
         });
     streams = ks;
-    streamsMetrics = new KafkaStreamsMetrics(ks);
+    // Kafka Streams creates its task and processor-node metrics (end-to-end latency) once tasks
+    // are assigned: look for new ones every 5 s, not Micrometer's default minute
+    streamsMetrics =
+        new KafkaStreamsMetrics(
+            ks,
+            List.of(),
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "pigeon-metrics-refresh");
+                  t.setDaemon(true);
+                  return t;
+                }),
+            METRICS_REFRESH);
     streamsMetrics.bindTo(registry);
     ks.start();
   }

@@ -139,6 +139,29 @@ abstract class EngineScenario {
         assertThat(letters.get(0).getReason()).startsWith("cannot decode");
         assertThat(letters.get(0).getValue().remaining()).isEqualTo(3);
       }
+
+      // And /metrics has the engine's meters and the Kafka Streams metrics that matter (node-level
+      // ones appear at the binder's next refresh, every 5 s)
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (!engine.scrape().contains("record_e2e_latency_avg") && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      String metrics = engine.scrape();
+      assertThat(metrics)
+          .contains("pigeon_batch_requests_count")
+          .contains("pigeon_queue_wait_seconds")
+          .contains("pigeon_inference_seconds")
+          .contains("pigeon_stage_seconds_count{stage=\"generate\"")
+          .contains(
+              "pigeon_outputs_total{model_version=\"" + engine.modelVersion() + "\",status=\"OK\"}")
+          .contains(
+              "pigeon_outputs_total{model_version=\""
+                  + engine.modelVersion()
+                  + "\",status=\"REJECTED\"}")
+          .contains("kafka_stream_thread_process_rate")
+          .contains("kafka_stream_thread_commit_latency_avg")
+          .contains("kafka_consumer_fetch_manager_records_lag_max")
+          .contains("record_e2e_latency_avg");
     }
   }
 

@@ -240,7 +240,8 @@ class AvroSerdeTest {
         new AvroSerde<>(GenerationRequest.class).deserialize("generation-requests", bytes);
 
     // Then the fields v2 added take their defaults and the others are kept
-    assertThat(request.getCandidates()).isEqualTo(1);
+    assertThat(request.getCandidates())
+        .isZero(); // the engine's default (pigeon.candidates.default)
     assertThat(request.getExperimentVariant()).isNull();
     assertThat(request.getRequestId()).isEqualTo("req-v1");
     assertThat(request.getReferenceItemId()).isEqualTo("emoji-1f426");
