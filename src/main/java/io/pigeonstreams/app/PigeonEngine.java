@@ -61,6 +61,9 @@ public final class PigeonEngine implements AutoCloseable {
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
   static final Duration METRICS_REFRESH = Duration.ofSeconds(5);
 
+  /** A served image's cost in units of the generator's own time per image (see batching()). */
+  static final double COST_PER_GENERATED_IMAGE = 2.0;
+
   /** The model components behind the engine's interfaces. */
   public record Components(
       VisualTokenizer tokenizer,
@@ -122,6 +125,7 @@ public final class PigeonEngine implements AutoCloseable {
   private final Batching batching;
   private final Topology topology;
   private KafkaStreamsMetrics streamsMetrics;
+  private java.util.concurrent.ScheduledExecutorService metricsRefresh;
   private final CountDownLatch running = new CountDownLatch(1);
   private volatile KafkaStreams streams;
 
@@ -150,12 +154,14 @@ public final class PigeonEngine implements AutoCloseable {
    * Micro-batching from {@code pigeon.batch.max.requests} (B) and {@code pigeon.batch.max.delay.ms}
    * (D), after warming the generator up at the batch sizes it will see. A micro-batch runs inside
    * one transaction, so it must end well within the transaction timeout (Kafka Streams sets 10 s
-   * under exactly-once) and {@code max.poll.interval.ms}: the budget is a quarter of the smaller.
-   * The warm-up measures the generator's time per candidate image; a micro-batch takes at most as
-   * many candidate images as fit in the budget at three times that (masking, scoring and encoding
-   * cost about as much again), and fewer requests than B when they ask for many candidates. A flush
-   * that still runs over the budget (a backlog after a restart) stops taking new batches and leaves
-   * the rest to the next transaction.
+   * under exactly-once) and {@code max.poll.interval.ms}: a quarter of the smaller, shared by the
+   * two flushes (processing, punctuation) each of a thread's tasks may run before a commit. The
+   * warm-up measures the generator's time per candidate image; a micro-batch takes at most as many
+   * candidate images as fit in the budget at {@value #COST_PER_GENERATED_IMAGE} times that (join,
+   * masking, scoring and publishing add about 0.6 of generation, {@code bench generation}; the rest
+   * is margin for a busy machine), and fewer requests than B when they ask for many candidates. A
+   * flush that still runs over the budget (a backlog after a restart) stops taking new batches and
+   * leaves the rest to the next transaction.
    */
   static Batching batching(EngineConfig config, ImageGenerator generator) {
     int b = config.getInt("pigeon.batch.max.requests");
@@ -177,29 +183,45 @@ public final class PigeonEngine implements AutoCloseable {
             "main.consumer.max.poll.interval.ms",
             "consumer.max.poll.interval.ms",
             "max.poll.interval.ms");
-    Duration budget = Duration.ofMillis(Math.min(transactionTimeout, maxPoll) / 4);
+    // One transaction holds every task of a stream thread, and each task may flush once while
+    // processing and once on the wall-clock punctuation before the commit: the quarter is shared
+    // by 2 flushes x the tasks a thread may own (partitions / threads, one instance).
+    int tasksPerThread =
+        Math.max(
+            1,
+            (config.getInt("pigeon.topics.partitions") + config.getInt("num.stream.threads") - 1)
+                / config.getInt("num.stream.threads"));
+    Duration budget =
+        Duration.ofMillis(Math.min(transactionTimeout, maxPoll) / 4 / (2L * tasksPerThread));
     long start = System.nanoTime();
     double msPerImage = generator.warmUp((int) Math.min(Integer.MAX_VALUE, (long) b * k));
     int maxImages = Integer.MAX_VALUE;
     if (msPerImage > 0) {
       maxImages =
-          (int) Math.max(1, Math.min(Integer.MAX_VALUE, budget.toMillis() / (3 * msPerImage)));
+          (int)
+              Math.max(
+                  1,
+                  Math.min(
+                      Integer.MAX_VALUE,
+                      budget.toMillis() / (COST_PER_GENERATED_IMAGE * msPerImage)));
       LOG.info(
           "warm-up took {} ms: {} ms per candidate image; a micro-batch holds at most {} requests"
               + " and {} candidate images (a quarter of min(transaction timeout {} ms,"
-              + " max.poll.interval.ms {} ms) at 3x that)",
+              + " max.poll.interval.ms {} ms), shared by 2 flushes x {} task(s) per thread, at 2x"
+              + " that)",
           (System.nanoTime() - start) / 1_000_000,
           String.format(Locale.ROOT, "%.2f", msPerImage),
           b,
           maxImages,
           transactionTimeout,
-          maxPoll);
+          maxPoll,
+          tasksPerThread);
       if (maxImages < k) {
         LOG.warn(
             "a request for {} candidates (pigeon.candidates.max) needs about {} ms here, over the"
                 + " {} ms budget: raise transaction.timeout.ms or lower pigeon.candidates.max",
             k,
-            Math.round(3 * msPerImage * k),
+            Math.round(COST_PER_GENERATED_IMAGE * msPerImage * k),
             budget.toMillis());
       }
     }
@@ -328,17 +350,14 @@ public final class PigeonEngine implements AutoCloseable {
     streams = ks;
     // Kafka Streams creates its task and processor-node metrics (end-to-end latency) once tasks
     // are assigned: look for new ones every 5 s, not Micrometer's default minute
-    streamsMetrics =
-        new KafkaStreamsMetrics(
-            ks,
-            List.of(),
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                r -> {
-                  Thread t = new Thread(r, "pigeon-metrics-refresh");
-                  t.setDaemon(true);
-                  return t;
-                }),
-            METRICS_REFRESH);
+    metricsRefresh =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "pigeon-metrics-refresh");
+              t.setDaemon(true);
+              return t;
+            });
+    streamsMetrics = new KafkaStreamsMetrics(ks, List.of(), metricsRefresh, METRICS_REFRESH);
     streamsMetrics.bindTo(registry);
     ks.start();
   }
@@ -384,15 +403,25 @@ public final class PigeonEngine implements AutoCloseable {
   @Override
   public void close() {
     KafkaStreams ks = streams;
+    boolean closed = true;
     if (ks != null) {
-      if (!ks.close(CLOSE_TIMEOUT)) {
+      closed = ks.close(CLOSE_TIMEOUT);
+      if (!closed) {
         LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
       }
     }
     if (streamsMetrics != null) {
       streamsMetrics.close();
     }
-    components.generator().close();
+    if (metricsRefresh != null) {
+      metricsRefresh.shutdownNow(); // ours: Micrometer leaves a scheduler it was given running
+    }
+    if (closed) {
+      components.generator().close();
+    } else {
+      // a stream thread may still be inside the model: leave it to the process's exit
+      LOG.warn("the model stays open: a stream thread may still be using it");
+    }
     registry.close();
     running.countDown();
   }

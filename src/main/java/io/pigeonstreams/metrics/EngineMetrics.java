@@ -14,12 +14,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li>{@code pigeon.batch.requests} [{@code pigeon_batch_requests}]: requests per micro-batch;
- *   <li>{@code pigeon.batch.images} [{@code pigeon_batch_images}]: candidate images per
- *       micro-batch;
+ *   <li>{@code pigeon.batch.images} [{@code pigeon_batch_images}]: candidate images generated per
+ *       micro-batch (REJECTED requests generate none);
  *   <li>{@code pigeon.queue.wait} [{@code pigeon_queue_wait_seconds}]: per request, from being
  *       stored as pending to its batch starting;
- *   <li>{@code pigeon.inference} [{@code pigeon_inference_seconds}]: per micro-batch, masking,
- *       generation and scoring;
+ *   <li>{@code pigeon.inference} [{@code pigeon_inference_seconds}]: per micro-batch, the whole
+ *       answer: join, masking, generation, scoring and publishing (see {@code pigeon.stage} for
+ *       each part);
  *   <li>{@code pigeon.stage} [{@code pigeon_stage_seconds}] by {@code stage} (prepare: validate and
  *       join; mask; generate: generation and decoding; score; publish: PNG and records): where a
  *       micro-batch's time goes;
@@ -59,7 +60,7 @@ public final class EngineMetrics {
             .register(registry);
     inference =
         Timer.builder("pigeon.inference")
-            .description("masking, generation and scoring of one micro-batch")
+            .description("join, masking, generation, scoring and publishing of one micro-batch")
             .publishPercentiles(0.5, 0.95, 0.99)
             .register(registry);
     Gauge.builder("pigeon.pending", pending, AtomicLong::get)

@@ -40,11 +40,26 @@ public final class DeadLetterHandler
         List.of(deadLetter(context, record.key(), record.value(), "cannot decode", exception)));
   }
 
+  /**
+   * Nodes that answer micro-batches of pending requests: an error there is not about one input
+   * record (every request already gets its own REJECTED answer for its own faults) but about the
+   * batch's state or output, so the transaction is aborted and the batch replayed, not skipped.
+   */
+  static final java.util.Set<String> BATCH_NODES =
+      java.util.Set.of("join-mask-generate", "images", "as-image", "pairs", "as-pair");
+
   @Override
   public ProcessingExceptionHandler.Response handleError(
       ErrorHandlerContext context,
       org.apache.kafka.streams.processor.api.Record<?, ?> record,
       Exception exception) {
+    if (context.topic() == null || BATCH_NODES.contains(context.processorNodeId())) {
+      LOG.error(
+          "micro-batch at {} failed; aborting the transaction so that it is replayed",
+          context.processorNodeId(),
+          exception);
+      return ProcessingExceptionHandler.Response.fail();
+    }
     return ProcessingExceptionHandler.Response.resume(
         List.of(
             deadLetter(

@@ -90,6 +90,11 @@ public final class RequestProcessor
     this.history = context.getStateStore(PigeonTopology.HISTORY_STORE);
     this.pending = context.getStateStore(PigeonTopology.PENDING_STORE);
     this.catalog = context.getStateStore(PigeonTopology.CATALOG_STORE);
+    // Kafka Streams may close and re-init this same instance (task suspended and resumed, or
+    // revived after a corrupted state): count afresh
+    pendingCount = 0;
+    pendingImages = 0;
+    oldestEnqueuedAt = Long.MAX_VALUE;
     // requests left pending by the last owner of this task (restored from the changelog)
     try (KeyValueIterator<String, PendingRequest> all = pending.all()) {
       while (all.hasNext()) {
@@ -131,7 +136,7 @@ public final class RequestProcessor
     metrics.pending(1);
     oldestEnqueuedAt = Math.min(oldestEnqueuedAt, now);
     if (full() || batching.maxDelay().isZero()) {
-      flush(false);
+      flush(batching.maxDelay().isZero());
     }
   }
 
@@ -162,13 +167,17 @@ public final class RequestProcessor
         }
       }
       if (batch.isEmpty()) {
+        metrics.pending(-pendingCount);
         pendingCount = 0;
         pendingImages = 0;
         break;
       }
+      long batchStart = System.nanoTime();
       answer(batch);
+      long took = System.nanoTime() - batchStart;
       due = false; // the rest waits for its own delay or a full batch
-      if (System.nanoTime() - start > batching.budget().toNanos()) {
+      // no new batch when another one like this would end past the budget
+      if (System.nanoTime() - start + took > batching.budget().toNanos()) {
         break;
       }
     }
@@ -194,12 +203,10 @@ public final class RequestProcessor
   private void answer(List<KeyValue<String, PendingRequest>> batch) {
     long now = context.currentSystemTimeMs();
     List<Personalizer.Job> jobs = new ArrayList<>();
-    int images = 0;
     for (KeyValue<String, PendingRequest> kv : batch) {
       GenerationRequest request = kv.value.getRequest();
       String userId = userId(kv.value);
       jobs.add(new Personalizer.Job(request, userId == null ? null : history.get(userId)));
-      images += images(kv.value);
       metrics.queueWait(Duration.ofMillis(Math.max(0, now - kv.value.getEnqueuedAt())));
     }
     long start = System.nanoTime();
@@ -210,8 +217,15 @@ public final class RequestProcessor
               ValueAndTimestamp<CatalogEntry> v = catalog.get(id);
               return v == null ? null : v.value();
             },
-            System.currentTimeMillis());
-    metrics.batch(batch.size(), images, Duration.ofNanos(System.nanoTime() - start));
+            context.currentSystemTimeMs());
+    long took = System.nanoTime() - start;
+    int generated = 0; // candidates of the requests served (a REJECTED one generated none)
+    for (int i = 0; i < batch.size(); i++) {
+      if (outcomes.get(i).image().getStatus() != io.pigeonstreams.avro.Status.REJECTED) {
+        generated += images(batch.get(i).value);
+      }
+    }
+    metrics.batch(batch.size(), generated, Duration.ofNanos(took));
     for (int i = 0; i < batch.size(); i++) {
       PendingRequest p = batch.get(i).value;
       Personalizer.Outcome outcome = outcomes.get(i);
@@ -224,10 +238,10 @@ public final class RequestProcessor
       }
       metrics.output(image.getStatus().name(), image.getModelVersion());
       pending.delete(batch.get(i).key);
+      pendingCount--;
+      pendingImages -= images(p);
+      metrics.pending(-1);
     }
-    pendingCount -= batch.size();
-    pendingImages -= images;
-    metrics.pending(-batch.size());
   }
 
   private static String userId(PendingRequest p) {
@@ -241,5 +255,7 @@ public final class RequestProcessor
       timer.cancel();
     }
     metrics.pending(-pendingCount);
+    pendingCount = 0;
+    pendingImages = 0;
   }
 }

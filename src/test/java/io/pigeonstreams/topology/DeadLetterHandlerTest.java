@@ -6,6 +6,7 @@ import io.pigeonstreams.avro.DeadLetter;
 import io.pigeonstreams.serde.SerdeFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -24,15 +25,15 @@ class DeadLetterHandlerTest {
   private static final byte[] VALUE = {0, 1, 2, 3};
 
   /** An error context as Kafka Streams hands it to the handler. */
-  private record Context(String topic, int partition, long offset) implements ErrorHandlerContext {
-    @Override
-    public Headers headers() {
-      return new RecordHeaders();
+  private record Context(String topic, int partition, long offset, String processorNodeId)
+      implements ErrorHandlerContext {
+    Context(String topic, int partition, long offset) {
+      this(topic, partition, offset, "node");
     }
 
     @Override
-    public String processorNodeId() {
-      return "node";
+    public Headers headers() {
+      return new RecordHeaders();
     }
 
     @Override
@@ -102,5 +103,25 @@ class DeadLetterHandlerTest {
     assertThat(letter.getReason()).isEqualTo("cannot process: item broken: not a decodable image");
     assertThat(letter.getKey()).isEqualTo(ByteBuffer.wrap(KEY));
     assertThat(letter.getValue()).isEqualTo(ByteBuffer.wrap(VALUE));
+  }
+
+  @Test
+  void shouldAbortTheTransactionWhenAMicroBatchFailsSoThatItIsReplayed() {
+    handler.configure(Map.of());
+    // in the request processor while processing, and in its wall-clock punctuation (no topic)
+    for (Context context :
+        List.of(
+            new Context("generation-requests", 1, 9L, "join-mask-generate"),
+            new Context(null, -1, -1L, "join-mask-generate"),
+            new Context("generation-requests", 1, 9L, "as-pair"))) {
+      ProcessingExceptionHandler.Response response =
+          handler.handleError(
+              context,
+              new Record<>("u1", "answer", 1234L),
+              new IllegalStateException("state store closed"));
+
+      assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+      assertThat(response.deadLetterQueueRecords()).isEmpty();
+    }
   }
 }

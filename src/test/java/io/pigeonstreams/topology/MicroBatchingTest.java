@@ -194,8 +194,9 @@ class MicroBatchingTest {
 
   @Test
   void shouldCutABatchAtTheImagesThatFitTheTransactionBudget() {
-    // Given a generator that takes 166 ms per image: 5 images fit a quarter of the 10 s timeout
-    generator.warmUpMs = 166;
+    // Given a generator that takes 40 ms per image: 5 images fit the budget, a quarter of the 10 s
+    // transaction timeout shared by 2 flushes x 3 tasks (416 ms), at 2 x 40 ms per image
+    generator.warmUpMs = 40;
     start(4, 60_000);
 
     // When requests for 2, 2, 1 and 3 candidates arrive
