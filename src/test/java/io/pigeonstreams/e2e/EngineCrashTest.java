@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pigeonstreams.TestData;
 import io.pigeonstreams.app.EngineConfig;
-import io.pigeonstreams.avro.Action;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
-import io.pigeonstreams.avro.Interaction;
-import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.avro.PreferencePair;
 import io.pigeonstreams.avro.Status;
 import io.pigeonstreams.bench.data.StickerDataset;
-import io.pigeonstreams.generate.StickerImage;
 import io.pigeonstreams.kafka.CommittedReader;
 import io.pigeonstreams.kafka.EmbeddedKafkaCluster;
 import io.pigeonstreams.topology.PigeonTopology;
@@ -20,7 +16,6 @@ import io.pigeonstreams.topology.Topic;
 import io.pigeonstreams.topology.Topics;
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -348,16 +343,20 @@ class EngineCrashTest {
     for (int s = 0; s < HISTORY_STYLES.size(); s++) {
       for (int e = 0; e < EMOJI_PER_STYLE; e++) {
         String id = HISTORY_STYLES.get(s) + "/" + e;
-        send(producer, topics.items, id, item(id, ds.image(e, s)));
+        send(producer, topics.items, id, EngineScenario.item(id, ds.image(e, s)));
       }
     }
     for (int i = 0; i < REFERENCES; i++) {
       String id = referenceItem(i);
-      send(producer, topics.items, id, item(id, ds.image(EMOJI_PER_STYLE + i, 4)));
+      send(producer, topics.items, id, EngineScenario.item(id, ds.image(EMOJI_PER_STYLE + i, 4)));
     }
     for (int u = 0; u < USERS; u++) {
       for (int j = 0; j < HISTORY; j++) {
-        send(producer, topics.interactions, "u" + u, interaction("u" + u, historyItem(u, j), j));
+        send(
+            producer,
+            topics.interactions,
+            "u" + u,
+            EngineScenario.interaction("u" + u, historyItem(u, j), j));
       }
     }
     producer.flush();
@@ -376,24 +375,6 @@ class EngineCrashTest {
               .build());
     }
     return out;
-  }
-
-  private static Item item(String id, float[] image) {
-    return Item.newBuilder()
-        .setItemId(id)
-        .setImage(ByteBuffer.wrap(StickerImage.toPng(image)))
-        .setCaption(id)
-        .setStyle(id.substring(0, id.indexOf('/')))
-        .build();
-  }
-
-  private static Interaction interaction(String user, String item, long ts) {
-    return Interaction.newBuilder()
-        .setUserId(user)
-        .setItemId(item)
-        .setAction(Action.LIKE)
-        .setTimestamp(Instant.ofEpochMilli(ts))
-        .build();
   }
 
   private KafkaProducer<String, byte[]> producer() {

@@ -211,7 +211,7 @@ abstract class EngineScenario {
     }
   }
 
-  private static Item item(String id, float[] image) {
+  static Item item(String id, float[] image) {
     return Item.newBuilder()
         .setItemId(id)
         .setImage(ByteBuffer.wrap(StickerImage.toPng(image)))
@@ -220,7 +220,7 @@ abstract class EngineScenario {
         .build();
   }
 
-  private static Interaction interaction(String user, String item, long ts) {
+  static Interaction interaction(String user, String item, long ts) {
     return Interaction.newBuilder()
         .setUserId(user)
         .setItemId(item)

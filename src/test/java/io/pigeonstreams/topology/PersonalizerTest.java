@@ -29,12 +29,20 @@ class PersonalizerTest {
   private UserHistory history;
 
   private static Personalizer personalizer(ImageGenerator generator) {
+    return personalizer(1, generator, io.pigeonstreams.claimcheck.ClaimCheck.none());
+  }
+
+  private static Personalizer personalizer(
+      int defaultCandidates,
+      ImageGenerator generator,
+      io.pigeonstreams.claimcheck.ClaimCheck claimCheck) {
     return new Personalizer(
-        new Personalizer.Settings(0.2, 0.0, 1, 11, 4096, 256, "control"),
+        new Personalizer.Settings(0.2, 0.0, defaultCandidates, 11, 4096, 256, "control"),
         new PaletteTokenizer(),
         new PaletteOutlierMasker(),
         generator,
-        new PaletteStructureScorer());
+        new PaletteStructureScorer(),
+        claimCheck);
   }
 
   private final Personalizer personalizer = personalizer(new NearestHistoryGenerator());
@@ -125,12 +133,8 @@ class PersonalizerTest {
   @Test
   void shouldGiveARequestThatLeavesTheCountOpenTheEnginesDefault() {
     Personalizer elevenByDefault =
-        new Personalizer(
-            new Personalizer.Settings(0.2, 0.0, 11, 11, 4096, 256, "control"),
-            new PaletteTokenizer(),
-            new PaletteOutlierMasker(),
-            new NearestHistoryGenerator(),
-            new PaletteStructureScorer());
+        personalizer(
+            11, new NearestHistoryGenerator(), io.pigeonstreams.claimcheck.ClaimCheck.none());
     GenerationRequest open = Fixtures.request("r1", "u1", Fixtures.itemId(6, 2)).build();
     assertThat(open.getCandidates()).isZero();
     assertThat(elevenByDefault.candidates(open)).isEqualTo(11);
@@ -238,12 +242,9 @@ class PersonalizerTest {
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path claims) throws Exception {
     // Given a claim check for every image over 100 bytes (a sticker PNG is larger)
     Personalizer withClaimCheck =
-        new Personalizer(
-            new Personalizer.Settings(0.2, 0.0, 1, 11, 4096, 256, "control"),
-            new PaletteTokenizer(),
-            new PaletteOutlierMasker(),
+        personalizer(
+            1,
             new NearestHistoryGenerator(),
-            new PaletteStructureScorer(),
             new io.pigeonstreams.claimcheck.ClaimCheck(100, claims));
 
     // When a request for 4 candidates is served twice (as after a crash and replay)
@@ -276,12 +277,9 @@ class PersonalizerTest {
   void shouldKeepSmallImagesInline(@org.junit.jupiter.api.io.TempDir java.nio.file.Path claims)
       throws Exception {
     Personalizer withClaimCheck =
-        new Personalizer(
-            new Personalizer.Settings(0.2, 0.0, 1, 11, 4096, 256, "control"),
-            new PaletteTokenizer(),
-            new PaletteOutlierMasker(),
+        personalizer(
+            1,
             new NearestHistoryGenerator(),
-            new PaletteStructureScorer(),
             new io.pigeonstreams.claimcheck.ClaimCheck(1 << 20, claims));
     GeneratedImage image =
         withClaimCheck

@@ -645,7 +645,7 @@ final class GenerationBenchCommand implements Callable<Integer> {
           Thread.sleep(Math.max(0, Math.min(5, (due - now) / 1_000_000)), 0);
         }
         if (now >= nextSample) {
-          rss.add(residentMiB());
+          rss.add(ModelBenchCommand.residentMiB());
           nextSample += 1_000_000_000L;
         }
         String id = "soak-" + i;
@@ -657,7 +657,7 @@ final class GenerationBenchCommand implements Callable<Integer> {
       if (!answers.awaitCount(n, ANSWER_TIMEOUT)) {
         throw new IllegalStateException("soak: only " + answers.count() + " of " + n + " answered");
       }
-      rss.add(residentMiB());
+      rss.add(ModelBenchCommand.residentMiB());
       Percentiles e2e =
           new Percentiles(
               answers.answers().stream().map(AnswerCollector.Answer::endToEndMs).toList());
@@ -762,20 +762,6 @@ final class GenerationBenchCommand implements Callable<Integer> {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-  }
-
-  /** VmRSS of /proc/self/status: resident memory now, native memory included. */
-  static double residentMiB() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-        }
-      }
-    } catch (java.io.IOException | RuntimeException e) {
-      // not Linux
-    }
-    return Double.NaN;
   }
 
   private void progress(String format, Object... args) {

@@ -157,9 +157,18 @@ final class ModelBenchCommand implements Callable<Integer> {
 
   /** VmHWM of /proc/self/status: the process's peak resident set, native memory included. */
   static double peakResidentMiB() {
+    return procStatusMiB("VmHWM:");
+  }
+
+  /** VmRSS of /proc/self/status: resident memory now, native memory included. */
+  static double residentMiB() {
+    return procStatusMiB("VmRSS:");
+  }
+
+  private static double procStatusMiB(String field) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
+        if (line.startsWith(field)) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
         }
       }
