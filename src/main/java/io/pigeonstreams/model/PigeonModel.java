@@ -179,7 +179,12 @@ public final class PigeonModel implements AutoCloseable {
       List<String> captions,
       double alphaH,
       List<Double> alphaRs) {
-    List<PigeonInputs.Prompt> prompts = prompts(histories, references, captions);
+    return candidates(prompts(histories, references, captions), alphaH, alphaRs);
+  }
+
+  /** As above, for prompts already tokenized. */
+  public List<List<Candidate>> candidates(
+      List<PigeonInputs.Prompt> prompts, double alphaH, List<Double> alphaRs) {
     List<PigeonInputs.Prompt> rows = new ArrayList<>();
     double[] ar = new double[prompts.size() * alphaRs.size()];
     for (int i = 0; i < prompts.size(); i++) {

@@ -18,8 +18,8 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.PairList;
 import io.pigeonstreams.bench.data.Split;
 import io.pigeonstreams.bench.data.StickerDataset;
-import io.pigeonstreams.bench.users.Interaction;
 import io.pigeonstreams.bench.users.Sample;
+import io.pigeonstreams.bench.users.SampleImages;
 import io.pigeonstreams.bench.users.SimulationConfig;
 import io.pigeonstreams.bench.users.UserSimulator;
 import io.pigeonstreams.generate.Candidate;
@@ -236,21 +236,12 @@ public final class DpoTrainer {
     try (ProgressBar bar = progress ? new ProgressBar("Stage 2 pairs", samples.size()) : null) {
       for (int from = 0; from < samples.size(); from += chunk) {
         List<Sample> batch = samples.subList(from, Math.min(samples.size(), from + chunk));
-        List<List<float[]>> histories = new ArrayList<>();
-        List<float[]> references = new ArrayList<>();
-        List<String> captions = new ArrayList<>();
-        for (Sample s : batch) {
-          List<float[]> h = new ArrayList<>();
-          for (Interaction i : s.history()) {
-            h.add(ds.image(i.emoji(), i.style()));
-          }
-          histories.add(h);
-          references.add(ds.image(s.reference().emoji(), s.reference().style()));
-          captions.add(ds.emoji().get(s.target().emoji()).name());
-        }
-        List<List<Candidate>> candidates =
-            reference.candidates(histories, references, captions, alphaH, GRID);
-        List<PigeonInputs.Prompt> prompts = reference.prompts(histories, references, captions);
+        SampleImages in = SampleImages.of(ds, batch);
+        List<List<float[]>> histories = in.histories();
+        // tokenized once, for the candidates and for the pairs' prompts
+        List<PigeonInputs.Prompt> prompts =
+            reference.prompts(histories, in.references(), in.captions());
+        List<List<Candidate>> candidates = reference.candidates(prompts, alphaH, GRID);
         List<float[]> images = new ArrayList<>();
         List<List<float[]>> imageHistories = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {

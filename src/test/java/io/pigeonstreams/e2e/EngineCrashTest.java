@@ -40,13 +40,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -153,7 +149,7 @@ class EngineCrashTest {
         for (int wave = 0; wave <= KILLS; wave++) {
           List<GenerationRequest> batch = requests.subList(wave * WAVE, (wave + 1) * WAVE);
           for (GenerationRequest r : batch) {
-            send(producer, topics.requests, r.getUserId(), r);
+            EngineScenario.send(producer, topics.requests, r.getUserId(), r);
           }
           producer.flush();
           produced += batch.size();
@@ -343,12 +339,13 @@ class EngineCrashTest {
     for (int s = 0; s < HISTORY_STYLES.size(); s++) {
       for (int e = 0; e < EMOJI_PER_STYLE; e++) {
         String id = HISTORY_STYLES.get(s) + "/" + e;
-        send(producer, topics.items, id, EngineScenario.item(id, ds.image(e, s)));
+        EngineScenario.send(producer, topics.items, id, EngineScenario.item(id, ds.image(e, s)));
       }
     }
     for (int i = 0; i < REFERENCES; i++) {
       String id = referenceItem(i);
-      send(producer, topics.items, id, EngineScenario.item(id, ds.image(EMOJI_PER_STYLE + i, 4)));
+      EngineScenario.send(
+          producer, topics.items, id, EngineScenario.item(id, ds.image(EMOJI_PER_STYLE + i, 4)));
     }
     for (int u = 0; u < USERS; u++) {
       for (int j = 0; j < HISTORY; j++) {
@@ -378,17 +375,7 @@ class EngineCrashTest {
   }
 
   private KafkaProducer<String, byte[]> producer() {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-  }
-
-  private static <V> void send(
-      KafkaProducer<String, byte[]> producer, Topic<String, V> topic, String key, V value) {
-    producer.send(
-        new ProducerRecord<>(
-            topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), value)));
+    return EngineScenario.producer(kafka.bootstrapServers());
   }
 
   // --- waiting -------------------------------------------------------------------------------

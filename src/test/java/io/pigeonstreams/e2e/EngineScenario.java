@@ -170,13 +170,17 @@ abstract class EngineScenario {
   }
 
   private KafkaProducer<String, byte[]> producer() {
+    return producer(bootstrapServers());
+  }
+
+  static KafkaProducer<String, byte[]> producer(String bootstrapServers) {
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 
-  private static <V> void send(
+  static <V> void send(
       KafkaProducer<String, byte[]> producer, Topic<String, V> topic, String key, V value) {
     producer.send(
         new ProducerRecord<>(

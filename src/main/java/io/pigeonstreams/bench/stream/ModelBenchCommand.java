@@ -2,8 +2,8 @@ package io.pigeonstreams.bench.stream;
 
 import io.pigeonstreams.bench.data.Split;
 import io.pigeonstreams.bench.data.StickerDataset;
-import io.pigeonstreams.bench.users.Interaction;
 import io.pigeonstreams.bench.users.Sample;
+import io.pigeonstreams.bench.users.SampleImages;
 import io.pigeonstreams.bench.users.SimulationConfig;
 import io.pigeonstreams.bench.users.UserSimulator;
 import io.pigeonstreams.model.PigeonConfig;
@@ -140,19 +140,8 @@ final class ModelBenchCommand implements Callable<Integer> {
 
   private static List<PigeonInputs.Prompt> prompts(
       StickerDataset ds, PigeonModel model, List<Sample> samples) {
-    List<List<float[]>> histories = new ArrayList<>();
-    List<float[]> references = new ArrayList<>();
-    List<String> captions = new ArrayList<>();
-    for (Sample s : samples.subList(0, Math.min(64, samples.size()))) {
-      List<float[]> h = new ArrayList<>();
-      for (Interaction i : s.history()) {
-        h.add(ds.image(i.emoji(), i.style()));
-      }
-      histories.add(h);
-      references.add(ds.image(s.reference().emoji(), s.reference().style()));
-      captions.add(ds.emoji().get(s.target().emoji()).name());
-    }
-    return model.prompts(histories, references, captions);
+    SampleImages in = SampleImages.of(ds, samples.subList(0, Math.min(64, samples.size())));
+    return model.prompts(in.histories(), in.references(), in.captions());
   }
 
   /** VmHWM of /proc/self/status: the process's peak resident set, native memory included. */
