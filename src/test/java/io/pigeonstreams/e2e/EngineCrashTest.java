@@ -349,7 +349,7 @@ class EngineCrashTest {
     }
     for (int u = 0; u < USERS; u++) {
       for (int j = 0; j < HISTORY; j++) {
-        send(
+        EngineScenario.send(
             producer,
             topics.interactions,
             "u" + u,
