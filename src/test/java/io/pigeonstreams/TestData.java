@@ -1,6 +1,6 @@
 package io.pigeonstreams;
 
-import io.pigeonstreams.bench.data.StickerDataset;
+import io.pigeonstreams.data.StickerDataset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

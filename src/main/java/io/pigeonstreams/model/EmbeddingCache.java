@@ -15,13 +15,13 @@ import java.util.function.Function;
  * pixels), least recently used out first. For images that come back request after request: a user's
  * history and catalog references. Thread-safe.
  */
-final class EmbeddingCache {
+public final class EmbeddingCache {
 
   private record Key(long high, long low) {}
 
   private final Map<Key, float[]> entries;
 
-  EmbeddingCache(int capacity) {
+  public EmbeddingCache(int capacity) {
     entries =
         Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, true) {
@@ -33,7 +33,7 @@ final class EmbeddingCache {
   }
 
   /** Each image's output: cached ones looked up, the rest computed in one call and cached. */
-  List<float[]> get(List<float[]> images, Function<List<float[]>, List<float[]>> encoder) {
+  public List<float[]> get(List<float[]> images, Function<List<float[]>, List<float[]>> encoder) {
     List<float[]> out = new ArrayList<>(Collections.nCopies(images.size(), null));
     List<Key> keys = new ArrayList<>();
     List<float[]> missing = new ArrayList<>();
@@ -65,7 +65,7 @@ final class EmbeddingCache {
     return out;
   }
 
-  int size() {
+  public int size() {
     return entries.size();
   }
 

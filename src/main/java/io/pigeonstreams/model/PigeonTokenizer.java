@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import io.pigeonstreams.generate.StickerImage;
+import io.pigeonstreams.image.StickerImage;
 import io.pigeonstreams.generate.TokenDecoder;
 import io.pigeonstreams.generate.VisualTokenizer;
 import java.io.IOException;

@@ -66,7 +66,7 @@ public final class VectorQuantizer extends AbstractBlock {
     return rows.div(rows.square().sum(new int[] {1}, true).add(1e-8f).sqrt());
   }
 
-  Parameter codebook() {
+  public Parameter codebook() {
     return codebook;
   }
 

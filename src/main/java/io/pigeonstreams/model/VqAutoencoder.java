@@ -106,7 +106,7 @@ public final class VqAutoencoder extends AbstractBlock {
     return new NDList(recon, q.get(1), q.get(2), q.get(3));
   }
 
-  VectorQuantizer quantizer() {
+  public VectorQuantizer quantizer() {
     return quantizer;
   }
 

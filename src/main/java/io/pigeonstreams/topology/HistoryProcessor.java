@@ -2,7 +2,7 @@ package io.pigeonstreams.topology;
 
 import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.UserHistory;
-import io.pigeonstreams.history.HistoryPolicy;
+import io.pigeonstreams.personalize.HistoryPolicy;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;

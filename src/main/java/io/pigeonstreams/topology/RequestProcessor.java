@@ -1,5 +1,7 @@
 package io.pigeonstreams.topology;
 
+import io.pigeonstreams.personalize.Personalizer;
+
 import io.pigeonstreams.avro.CatalogEntry;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;

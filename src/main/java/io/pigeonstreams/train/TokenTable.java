@@ -1,7 +1,7 @@
 package io.pigeonstreams.train;
 
-import io.pigeonstreams.bench.data.StickerDataset;
-import io.pigeonstreams.bench.users.Interaction;
+import io.pigeonstreams.data.StickerDataset;
+import io.pigeonstreams.data.simulation.Interaction;
 import io.pigeonstreams.model.PigeonTokenizer;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.pigeonstreams.e2e;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pigeonstreams.app.EngineConfig;
-import io.pigeonstreams.app.PigeonEngine;
+import io.pigeonstreams.engine.EngineConfig;
+import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.kafka.EmbeddedKafkaCluster;
 import io.pigeonstreams.kafka.TopicAdmin;
 import java.nio.file.Files;

@@ -3,12 +3,12 @@ package io.pigeonstreams.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pigeonstreams.TestData;
-import io.pigeonstreams.app.EngineConfig;
+import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.PreferencePair;
 import io.pigeonstreams.avro.Status;
-import io.pigeonstreams.bench.data.StickerDataset;
+import io.pigeonstreams.data.StickerDataset;
 import io.pigeonstreams.kafka.CommittedReader;
 import io.pigeonstreams.kafka.EmbeddedKafkaCluster;
 import io.pigeonstreams.topology.PigeonTopology;
@@ -265,7 +265,7 @@ class EngineCrashTest {
             "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams.KafkaStreams=info",
             "-cp",
             classPath(),
-            "io.pigeonstreams.app.PigeonCli",
+            "io.pigeonstreams.cli.PigeonCli",
             "run",
             "--config",
             configFile.toString());

@@ -1,5 +1,7 @@
 package io.pigeonstreams.model;
 
+import io.pigeonstreams.train.TokenizerTrainer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Model;
@@ -12,7 +14,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.pigeonstreams.TestData;
-import io.pigeonstreams.bench.data.StickerDataset;
+import io.pigeonstreams.data.StickerDataset;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

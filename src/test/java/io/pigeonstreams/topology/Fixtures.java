@@ -1,28 +1,28 @@
 package io.pigeonstreams.topology;
 
 import io.pigeonstreams.TestData;
-import io.pigeonstreams.app.EngineConfig;
-import io.pigeonstreams.app.PigeonEngine;
+import io.pigeonstreams.engine.EngineConfig;
+import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.avro.Action;
 import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.Item;
-import io.pigeonstreams.bench.data.StickerDataset;
-import io.pigeonstreams.generate.StickerImage;
+import io.pigeonstreams.data.StickerDataset;
+import io.pigeonstreams.image.StickerImage;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
 
 /** Real catalog items (emoji from the committed dataset) and requests for topology tests. */
-final class Fixtures {
+public final class Fixtures {
 
   private Fixtures() {}
 
-  static String itemId(int emoji, int style) {
+  public static String itemId(int emoji, int style) {
     return StickerDataset.STYLES.get(style) + "/" + TestData.dataset().emoji().get(emoji).id();
   }
 
-  static Item item(int emoji, int style) {
+  public static Item item(int emoji, int style) {
     StickerDataset ds = TestData.dataset();
     return Item.newBuilder()
         .setItemId(itemId(emoji, style))
@@ -34,7 +34,7 @@ final class Fixtures {
         .build();
   }
 
-  static Interaction interaction(String user, String itemId, Action action, long ts) {
+  public static Interaction interaction(String user, String itemId, Action action, long ts) {
     return Interaction.newBuilder()
         .setUserId(user)
         .setItemId(itemId)
@@ -43,7 +43,7 @@ final class Fixtures {
         .build();
   }
 
-  static GenerationRequest.Builder request(String requestId, String user, String referenceItemId) {
+  public static GenerationRequest.Builder request(String requestId, String user, String referenceItemId) {
     return GenerationRequest.newBuilder()
         .setRequestId(requestId)
         .setUserId(user)
@@ -51,16 +51,16 @@ final class Fixtures {
         .setTimestamp(Instant.ofEpochMilli(1_000));
   }
 
-  static PigeonEngine.Components components() {
+  public static PigeonEngine.Components components() {
     return PigeonEngine.Components.retrieval();
   }
 
   /** Each request answered as it arrives (micro-batches of one): see MicroBatchingTest. */
-  static EngineConfig config() {
+  public static EngineConfig config() {
     return config(1, 0);
   }
 
-  static EngineConfig config(int batchRequests, int batchDelayMs) {
+  public static EngineConfig config(int batchRequests, int batchDelayMs) {
     return EngineConfig.of(
         Map.of(
             "application.id",

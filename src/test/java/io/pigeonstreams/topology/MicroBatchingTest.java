@@ -2,7 +2,7 @@ package io.pigeonstreams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pigeonstreams.app.PigeonEngine;
+import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.avro.Action;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;

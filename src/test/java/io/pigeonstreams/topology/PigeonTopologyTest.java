@@ -2,8 +2,8 @@ package io.pigeonstreams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pigeonstreams.app.EngineConfig;
-import io.pigeonstreams.app.PigeonEngine;
+import io.pigeonstreams.engine.EngineConfig;
+import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.avro.Action;
 import io.pigeonstreams.avro.CatalogEntry;
 import io.pigeonstreams.avro.GeneratedImage;

@@ -2,7 +2,7 @@ package io.pigeonstreams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pigeonstreams.app.PigeonEngine;
+import io.pigeonstreams.engine.PigeonEngine;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,12 +3,11 @@ package io.pigeonstreams.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pigeonstreams.TestData;
-import io.pigeonstreams.bench.data.StickerDataset;
+import io.pigeonstreams.data.StickerDataset;
 import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonModel;
 import io.pigeonstreams.model.PigeonTokenizer;
 import io.pigeonstreams.model.TokenizerConfig;
-import io.pigeonstreams.model.TokenizerTrainer;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

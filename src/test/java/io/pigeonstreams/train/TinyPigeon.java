@@ -1,10 +1,9 @@
 package io.pigeonstreams.train;
 
-import io.pigeonstreams.bench.data.StickerDataset;
+import io.pigeonstreams.data.StickerDataset;
 import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonTokenizer;
 import io.pigeonstreams.model.TokenizerConfig;
-import io.pigeonstreams.model.TokenizerTrainer;
 import java.io.IOException;
 import java.nio.file.Path;
 

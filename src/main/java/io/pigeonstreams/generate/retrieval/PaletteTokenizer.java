@@ -1,6 +1,6 @@
 package io.pigeonstreams.generate.retrieval;
 
-import io.pigeonstreams.generate.StickerImage;
+import io.pigeonstreams.image.StickerImage;
 import io.pigeonstreams.generate.VisualTokenizer;
 
 /**

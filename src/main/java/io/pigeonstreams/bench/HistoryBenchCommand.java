@@ -1,0 +1,132 @@
+package io.pigeonstreams.bench;
+
+import io.pigeonstreams.data.StickerDataset;
+import io.pigeonstreams.kafka.EmbeddedKafkaCluster;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code pigeon-streams bench history}: see {@link HistoryBench}. */
+@Command(
+    name = "history",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Benchmarks the engine's history path on an in-process Kafka broker (KRaft): interactions/s"
+          + " of the engine against a plain exactly-once consume->produce pipe on the same"
+          + " partitions, then request latency against the history length N. Prints a table and"
+          + " writes OUT/bench-history.csv (name,value,unit)."
+    })
+public final class HistoryBenchCommand implements Callable<Integer> {
+
+  static final String CSV_NAME = "bench-history.csv";
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--out", required = true, description = "Output folder.")
+  Path out;
+
+  @Option(
+      names = "--interactions",
+      defaultValue = "200000",
+      description = "Interactions for the throughput run (default: ${DEFAULT-VALUE}).")
+  int interactions;
+
+  @Option(
+      names = "--users",
+      defaultValue = "2000",
+      description = "Users of the throughput run (default: ${DEFAULT-VALUE}).")
+  int users;
+
+  @Option(
+      names = "--history-sizes",
+      split = ",",
+      defaultValue = "1,5,10,20",
+      description = "History lengths N for the latency runs (default: ${DEFAULT-VALUE}).")
+  List<Integer> historySizes;
+
+  @Option(
+      names = "--requests-per-size",
+      defaultValue = "200",
+      description = "Requests per history length (default: ${DEFAULT-VALUE}).")
+  int requestsPerSize;
+
+  @Option(
+      names = "--warmup-requests",
+      defaultValue = "20",
+      description =
+          "Requests sent to each fresh engine before the measured ones, not measured"
+              + " (default: ${DEFAULT-VALUE}).")
+  int warmupRequests;
+
+  @Option(
+      names = "--in-flight",
+      defaultValue = "20",
+      description = "Requests awaiting their answer at most (default: ${DEFAULT-VALUE}).")
+  int inFlight;
+
+  @Option(
+      names = "--latency-users",
+      defaultValue = "50",
+      description = "Users with full histories in the latency runs (default: ${DEFAULT-VALUE}).")
+  int latencyUsers;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Workload seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--data",
+      defaultValue = "data",
+      description = "Dataset folder (default: ${DEFAULT-VALUE}).")
+  Path data;
+
+  @Override
+  public Integer call() throws Exception {
+    HistoryBench.Settings settings;
+    try {
+      settings =
+          new HistoryBench.Settings(
+              interactions,
+              users,
+              historySizes,
+              requestsPerSize,
+              warmupRequests,
+              latencyUsers,
+              inFlight,
+              HistoryBench.Settings.defaults().partitions(),
+              seed);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    PrintStream stdout = System.out;
+    StickerDataset dataset = StickerDataset.load(data);
+    Files.createDirectories(out);
+    stdout.println("Starting Kafka (KRaft, in-process) ...");
+    BenchResults results;
+    try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start()) {
+      stdout.printf(
+          Locale.ROOT,
+          "Kafka at %s (started in %.1f s)%n",
+          kafka.bootstrapServers(),
+          kafka.startupTime().toMillis() / 1000.0);
+      results = new HistoryBench(settings, dataset, out, kafka.bootstrapServers(), stdout).run();
+    }
+    Path csv = out.resolve(CSV_NAME);
+    results.writeCsv(csv);
+    stdout.println();
+    stdout.print(HistoryBench.table(results, settings));
+    stdout.println();
+    stdout.println("CSV: " + csv);
+    return 0;
+  }
+}

@@ -1,4 +1,0 @@
-package io.pigeonstreams.bench.users;
-
-/** A user's interaction with one catalog image: an emoji drawn in a style. */
-public record Interaction(int emoji, int style) {}

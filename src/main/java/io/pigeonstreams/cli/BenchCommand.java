@@ -1,0 +1,31 @@
+package io.pigeonstreams.cli;
+
+import io.pigeonstreams.bench.GenerationBenchCommand;
+import io.pigeonstreams.bench.ModelBenchCommand;
+import io.pigeonstreams.bench.HistoryBenchCommand;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code pigeon-streams bench}: benchmarks of the streaming engine on an in-process broker. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks of the streaming engine on an in-process Kafka broker.",
+    subcommands = {
+      HistoryBenchCommand.class,
+      ModelBenchCommand.class,
+      GenerationBenchCommand.class
+    })
+public final class BenchCommand implements Runnable {
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new ParameterException(
+        spec.commandLine(), "Missing required subcommand: history, model or generation");
+  }
+}

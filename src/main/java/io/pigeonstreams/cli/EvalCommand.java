@@ -1,0 +1,271 @@
+package io.pigeonstreams.cli;
+
+import io.pigeonstreams.data.Split;
+import io.pigeonstreams.data.StickerDataset;
+import io.pigeonstreams.eval.Evaluator;
+import io.pigeonstreams.eval.Generators;
+import io.pigeonstreams.eval.MetricsRow;
+import io.pigeonstreams.eval.Report;
+import io.pigeonstreams.eval.StickerGenerator;
+import io.pigeonstreams.eval.SweepPlot;
+import io.pigeonstreams.eval.judge.Judge;
+import io.pigeonstreams.data.simulation.Benchmark;
+import io.pigeonstreams.data.simulation.Sample;
+import io.pigeonstreams.data.simulation.SimulationConfig;
+import io.pigeonstreams.data.simulation.UserSimulator;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Evaluate generators on the sticker benchmark: writes DIR/metrics.csv, DIR/metrics.md and"
+          + " DIR/samples.png.",
+      "Rows already in DIR/metrics.csv for other generators are kept, so later runs add to the"
+          + " same table."
+    })
+final class EvalCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--generator",
+      required = true,
+      split = ",",
+      paramLabel = "NAME",
+      description =
+          "Generator(s), comma-separated, or 'baselines'. Known: ${COMPLETION-CANDIDATES}.",
+      completionCandidates = GeneratorNames.class)
+  List<String> generators;
+
+  @Option(
+      names = "--split",
+      defaultValue = "test",
+      description = "test, val or train (default: ${DEFAULT-VALUE}).")
+  String split;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Simulation seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--noise",
+      defaultValue = "0.2",
+      description = "History noise epsilon in [0, 1] (default: ${DEFAULT-VALUE}).")
+  double noise;
+
+  @Option(
+      names = "--users",
+      defaultValue = "2000",
+      description = "Simulated users, split 8:1:1 (default: ${DEFAULT-VALUE}).")
+  int users;
+
+  @Option(names = "--limit", description = "Evaluate at most N samples of the split.")
+  Integer limit;
+
+  @Option(names = "--out", required = true, description = "Output folder.")
+  Path out;
+
+  @Mixin DataOption data;
+
+  @Option(
+      names = "--judges",
+      defaultValue = "models/judges",
+      description = "Judge weights folder (default: ${DEFAULT-VALUE}).")
+  Path judges;
+
+  @Option(
+      names = "--alpha-h",
+      description =
+          "History mask ratio for Pigeon generators (default: the checkpoint's, 0.2; 0 for"
+              + " pigeon-nomask); ignored by baselines.")
+  Double alphaH;
+
+  @Option(
+      names = "--alpha-r",
+      description =
+          "Reference mask ratio for Pigeon generators (default: the best of 0.0, 0.1, ..., 1.0 for"
+              + " each request by the production scorer, as the paper does); ignored by baselines.")
+  Double alphaR;
+
+  /** What {@code --sweep} varies. */
+  enum Sweep {
+    ALPHA_H("alpha_h", List.of(0.0, 0.2, 0.4, 0.6, 0.8)),
+    ALPHA_R("alpha_r", List.of(0.0, 0.25, 0.5, 0.75, 1.0));
+
+    final String label;
+    final List<Double> values;
+
+    Sweep(String label, List<Double> values) {
+      this.label = label;
+      this.values = values;
+    }
+  }
+
+  @Option(
+      names = "--sweep",
+      description =
+          "Run one Pigeon generator over a grid of one mask ratio and plot the metrics against it"
+              + " (OUT/sweep-<ratio>.png): ALPHA_H over 0, 0.2, ..., 0.8 or ALPHA_R over 0, 0.25,"
+              + " ..., 1.")
+  Sweep sweep;
+
+  @Option(
+      names = "--models",
+      defaultValue = "models",
+      description = "Model weights folder (default: ${DEFAULT-VALUE}).")
+  Path models;
+
+  @Option(
+      names = "--rows",
+      defaultValue = "8",
+      description = "Rows in samples.png (default: ${DEFAULT-VALUE}).")
+  int rows;
+
+  @Override
+  public Integer call() throws Exception {
+    Split chosenSplit = parseSplit();
+    if (!(noise >= 0 && noise <= 1)) {
+      throw new ParameterException(spec.commandLine(), "--noise must be in [0, 1], got " + noise);
+    }
+    for (Double ratio : new Double[] {alphaH, alphaR}) {
+      if (ratio != null && !(ratio >= 0 && ratio <= 1)) {
+        throw new ParameterException(
+            spec.commandLine(), "--alpha-h and --alpha-r must be in [0, 1], got " + ratio);
+      }
+    }
+    if (limit != null && limit < 1) {
+      throw new ParameterException(spec.commandLine(), "--limit must be >= 1, got " + limit);
+    }
+    List<String> names = new ArrayList<>();
+    for (String g : generators) {
+      if (g.equals("baselines")) {
+        names.addAll(Generators.BASELINES);
+      } else if (Generators.names().contains(g)) {
+        names.add(g);
+      } else {
+        throw new ParameterException(
+            spec.commandLine(),
+            "unknown generator '" + g + "'; known: " + String.join(", ", Generators.names()));
+      }
+    }
+    if (sweep != null
+        && (names.size() != 1 || !names.get(0).startsWith("pigeon") || ratioOfSweep() != null)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--sweep runs exactly one Pigeon generator and sets "
+              + "--"
+              + sweep.label.replace('_', '-')
+              + " itself");
+    }
+    SimulationConfig config;
+    try {
+      config = SimulationConfig.defaults(seed, noise).withUsers(users);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+
+    StickerDataset ds = data.load();
+    Benchmark benchmark = new UserSimulator(ds).simulate(config);
+    List<Sample> samples = benchmark.samples(chosenSplit);
+    if (limit != null && limit < samples.size()) {
+      samples = samples.subList(0, limit);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "Evaluating %s on %d %s samples (seed %d, noise %.2f, %d emoji x %d styles)%n",
+        String.join(", ", names),
+        samples.size(),
+        split,
+        seed,
+        noise,
+        ds.emojiCount(),
+        ds.styleCount());
+    List<MetricsRow> rowsOut = new ArrayList<>();
+    Map<String, List<float[]>> images = new LinkedHashMap<>();
+    try (Judge styleJudge = Judge.load(judges, Judge.STYLE, ds.styleCount());
+        Judge identityJudge = Judge.load(judges, Judge.IDENTITY, ds.emojiCount())) {
+      Evaluator evaluator = new Evaluator(ds, styleJudge, identityJudge, true);
+      for (String name : names) {
+        for (Generators.MaskRatios ratios : ratios()) {
+          try (StickerGenerator generator = Generators.create(name, models, ratios)) {
+            Evaluator.Result result =
+                evaluator.evaluate(generator, samples, split.toLowerCase(Locale.ROOT), seed, noise);
+            rowsOut.add(result.row());
+            images.put(generator.name(), result.generated());
+          }
+        }
+      }
+    }
+    List<MetricsRow> table = Report.writeTables(out, rowsOut);
+    if (sweep != null) {
+      Path png = out.resolve("sweep-" + sweep.label.replace('_', '-') + ".png");
+      SweepPlot.write(
+          png,
+          String.format(
+              Locale.ROOT,
+              "%s vs %s (%s, %d samples, noise %.1f)",
+              names.get(0),
+              sweep.label,
+              split,
+              samples.size(),
+              noise),
+          sweep.label,
+          sweep.values,
+          rowsOut);
+      System.out.println("Wrote " + png);
+    }
+    Report.writeSamples(out, ds, samples, images, rows);
+    System.out.println();
+    System.out.print(Report.markdown(table));
+    System.out.println("\nWrote " + out.resolve("metrics.csv") + ", metrics.md and samples.png");
+    return 0;
+  }
+
+  /** The ratio the sweep varies, as given on the command line (must be unset). */
+  private Double ratioOfSweep() {
+    return sweep == Sweep.ALPHA_H ? alphaH : alphaR;
+  }
+
+  /** The generator's ratios: as given, or one per value of the sweep. */
+  private List<Generators.MaskRatios> ratios() {
+    if (sweep == null) {
+      return List.of(new Generators.MaskRatios(alphaH, alphaR));
+    }
+    return sweep.values.stream()
+        .map(
+            v ->
+                sweep == Sweep.ALPHA_H
+                    ? new Generators.MaskRatios(v, alphaR)
+                    : new Generators.MaskRatios(alphaH, v))
+        .toList();
+  }
+
+  private Split parseSplit() {
+    try {
+      return Split.parse(split);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  static final class GeneratorNames extends ArrayList<String> {
+    GeneratorNames() {
+      super(Generators.names());
+    }
+  }
+}

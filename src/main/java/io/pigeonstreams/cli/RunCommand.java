@@ -1,0 +1,44 @@
+package io.pigeonstreams.cli;
+
+import io.pigeonstreams.engine.PigeonEngine;
+import io.pigeonstreams.engine.EngineConfig;
+import io.pigeonstreams.engine.HealthServer;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the engine against an existing Kafka cluster until stopped (SIGTERM/Ctrl-C closes it"
+          + " cleanly).",
+      "Configuration: the defaults of pigeon-streams.properties, then --config FILE, then"
+          + " PIGEON_* environment variables."
+    })
+final class RunCommand implements Callable<Integer> {
+
+  @Option(names = "--config", description = "Properties file (same keys as the defaults).")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    EngineConfig engineConfig = EngineConfig.load(config, System.getenv());
+    PigeonEngine engine = new PigeonEngine(engineConfig, PigeonEngine.Components.of(engineConfig));
+    Thread hook = new Thread(engine::close, "pigeon-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    engine.start();
+    try (HealthServer health =
+        new HealthServer(
+            engineConfig.getInt("pigeon.health.port"), engine::isReady, engine::scrape)) {
+      System.out.printf(
+          "pigeon-streams %s running; readiness on http://localhost:%d/health/ready,"
+              + " Prometheus metrics on http://localhost:%d/metrics%n",
+          engine.modelVersion(), health.port(), health.port());
+      engine.awaitTermination();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,28 @@
+package io.pigeonstreams.data.simulation;
+
+import io.pigeonstreams.data.Split;
+import java.util.List;
+
+/**
+ * One sliding window of N + 1 interactions: N history items and the target (the last one). A
+ * generation request built from it uses the target emoji drawn in {@code referenceStyle} (never the
+ * user's style) as the reference; the ground truth is the target emoji in the user's preferred
+ * style.
+ */
+public record Sample(
+    int id,
+    int user,
+    Split split,
+    int preferredStyle,
+    List<Interaction> history,
+    Interaction target,
+    int referenceStyle) {
+
+  public Interaction reference() {
+    return new Interaction(target.emoji(), referenceStyle);
+  }
+
+  public Interaction groundTruth() {
+    return new Interaction(target.emoji(), preferredStyle);
+  }
+}

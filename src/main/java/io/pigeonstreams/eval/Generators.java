@@ -1,0 +1,83 @@
+package io.pigeonstreams.eval;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Generators by name, as {@code eval --generator NAME} knows them. */
+public final class Generators {
+
+  /** Baselines that need no model: what {@code --generator baselines} runs. */
+  public static final List<String> BASELINES = List.of("grd", "nearest-history", "random-history");
+
+  /** Mask ratios for generators that mask (Pigeon); null means the generator's default. */
+  public record MaskRatios(Double alphaH, Double alphaR) {
+    public static final MaskRatios DEFAULTS = new MaskRatios(null, null);
+  }
+
+  private interface Factory {
+    StickerGenerator create(Path models, MaskRatios ratios);
+  }
+
+  private static final Map<String, Factory> KNOWN = new LinkedHashMap<>();
+
+  static {
+    KNOWN.put("grd", (models, ratios) -> Baselines.grd());
+    KNOWN.put("nearest-history", (models, ratios) -> Baselines.nearestHistory());
+    KNOWN.put("random-history", (models, ratios) -> Baselines.randomHistory());
+    KNOWN.put(
+        "recon", (models, ratios) -> withModel(() -> new ReconGenerator(models.resolve("pigeon"))));
+    KNOWN.put("pigeon", pigeon("pigeon", 0.2));
+    KNOWN.put("pigeon-sft", pigeon("pigeon-sft", 0.2));
+    KNOWN.put("pigeon-nomask", pigeon("pigeon-nomask", 0.0));
+  }
+
+  /** A checkpoint in models/pigeon, run with its own alpha_h unless told otherwise. */
+  private static Factory pigeon(String checkpoint, double alphaH) {
+    return (models, ratios) ->
+        withModel(
+            () ->
+                new PigeonGenerator(
+                    checkpoint, models.resolve("pigeon"), checkpoint, alphaH, ratios));
+  }
+
+  private interface ModelLoader {
+    StickerGenerator load() throws IOException;
+  }
+
+  private static StickerGenerator withModel(ModelLoader loader) {
+    try {
+      return loader.load();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
+  }
+
+  private Generators() {}
+
+  public static List<String> names() {
+    return List.copyOf(KNOWN.keySet());
+  }
+
+  /** A generator with the weights under {@code models/}. */
+  public static StickerGenerator create(String name) {
+    return create(name, Path.of("models"), MaskRatios.DEFAULTS);
+  }
+
+  /**
+   * @param models the folder holding the committed weights ({@code models/})
+   * @throws IllegalArgumentException naming the known generators when {@code name} is not one
+   * @throws UncheckedIOException when the generator's weights are missing
+   */
+  public static StickerGenerator create(String name, Path models, MaskRatios ratios) {
+    Factory factory = KNOWN.get(name);
+    if (factory == null) {
+      throw new IllegalArgumentException(
+          "unknown generator '" + name + "'; known: " + String.join(", ", names()));
+    }
+    return factory.create(models, ratios);
+  }
+}

@@ -1,0 +1,114 @@
+package io.pigeonstreams.eval;
+
+import io.pigeonstreams.generate.Candidate;
+import io.pigeonstreams.generate.PreferenceScorer;
+import io.pigeonstreams.generate.pigeon.EncoderScorer;
+import io.pigeonstreams.model.PigeonConfig;
+import io.pigeonstreams.model.PigeonModel;
+import io.pigeonstreams.model.StyleEncoder;
+import io.pigeonstreams.model.TokenizerConfig;
+import io.pigeonstreams.train.DpoTrainer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A trained Pigeon checkpoint as a benchmark generator, run as the paper runs it at test time
+ * (§3.1.4): for each request one candidate per alpha_r in {0.0, 0.1, ..., 1.0}, the one published
+ * is the best by 0.5 personalization + 0.5 semantic alignment under the production scorer ({@link
+ * EncoderScorer}, never the judges). A fixed alpha_r ({@code --alpha-r}) skips the sweep.
+ */
+final class PigeonGenerator implements StickerGenerator {
+
+  private final String name;
+  private final PigeonModel model;
+  private final StyleEncoder taste;
+  private final EncoderScorer scorer;
+  private final double alphaH;
+  private final List<Double> alphaR;
+
+  /**
+   * @param defaultAlphaH the checkpoint's own alpha_h (0.2; 0 for the no-mask ablation)
+   * @param ratios alpha_h and alpha_r to generate with; a generator run at other than the defaults
+   *     is named with them, e.g. {@code pigeon[ah=0.40 ar=0.00]}, so that its row stays apart
+   */
+  PigeonGenerator(
+      String name, Path dir, String checkpoint, double defaultAlphaH, Generators.MaskRatios ratios)
+      throws IOException {
+    this.alphaH = ratios.alphaH() == null ? defaultAlphaH : ratios.alphaH();
+    this.alphaR = ratios.alphaR() == null ? DpoTrainer.GRID : List.of(ratios.alphaR());
+    this.name =
+        ratios.alphaH() == null && ratios.alphaR() == null
+            ? name
+            : String.format(
+                Locale.ROOT,
+                "%s[ah=%.2f ar=%s]",
+                name,
+                alphaH,
+                ratios.alphaR() == null
+                    ? "best"
+                    : String.format(Locale.ROOT, "%.2f", ratios.alphaR()));
+    this.model =
+        PigeonModel.load(dir, checkpoint, PigeonConfig.defaults(), TokenizerConfig.defaults(), 5);
+    try {
+      this.taste = StyleEncoder.load(dir);
+    } catch (IOException | RuntimeException e) {
+      model.close();
+      throw e;
+    }
+    this.scorer = new EncoderScorer(model.tokenizer(), taste);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public List<float[]> generate(List<GenerationInput> batch) {
+    List<List<float[]>> histories = new ArrayList<>();
+    List<float[]> references = new ArrayList<>();
+    List<String> captions = new ArrayList<>();
+    for (GenerationInput in : batch) {
+      histories.add(in.history());
+      references.add(in.reference());
+      captions.add(in.caption());
+    }
+    List<List<Candidate>> candidates =
+        model.candidates(histories, references, captions, alphaH, alphaR);
+    if (alphaR.size() == 1) {
+      return candidates.stream().map(c -> c.get(0).image()).toList();
+    }
+    List<float[]> images = new ArrayList<>();
+    List<List<float[]>> imageHistories = new ArrayList<>();
+    List<float[]> imageReferences = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      for (Candidate c : candidates.get(i)) {
+        images.add(c.image());
+        imageHistories.add(histories.get(i));
+        imageReferences.add(references.get(i));
+      }
+    }
+    List<PreferenceScorer.Scores> scores = scorer.score(images, imageHistories, imageReferences);
+    List<float[]> out = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      int best = 0;
+      for (int a = 1; a < alphaR.size(); a++) {
+        if (scores.get(i * alphaR.size() + a).combined()
+            > scores.get(i * alphaR.size() + best).combined()) {
+          best = a;
+        }
+      }
+      out.add(candidates.get(i).get(best).image());
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    taste.close();
+    model.close();
+  }
+}

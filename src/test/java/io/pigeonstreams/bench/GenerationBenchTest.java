@@ -1,0 +1,86 @@
+package io.pigeonstreams.bench;
+
+import io.pigeonstreams.cli.BenchCommand;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The generation benchmark, whole, at a tiny size on the in-process broker with the real model. */
+@Tag("integration")
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class GenerationBenchTest {
+
+  @Test
+  void shouldWriteTheRequiredFiguresAtATinySize(@TempDir Path out) throws Exception {
+    // Given a tiny run: 40 catalog items, 40 + 10 requests, a 2 s soak
+    int exit =
+        new CommandLine(new BenchCommand())
+            .execute(
+                "generation",
+                "--out",
+                out.toString(),
+                "--emoji",
+                "8",
+                "--raw-images",
+                "16",
+                "--requests",
+                "40",
+                "--per-record-requests",
+                "10",
+                "--soak-seconds",
+                "2",
+                "--batch",
+                "8");
+
+    // Then it succeeds and writes name,value,unit rows with every figure the issue asks for
+    assertThat(exit).isZero();
+    List<String> lines =
+        Files.readAllLines(out.resolve(GenerationBenchCommand.CSV_NAME), StandardCharsets.UTF_8);
+    assertThat(lines.get(0)).isEqualTo(BenchResults.CSV_HEADER);
+    Map<String, Double> values = new LinkedHashMap<>();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",", -1);
+      assertThat(f).as(line).hasSize(3);
+      values.put(f[0], Double.parseDouble(f[1]));
+    }
+    for (int b = 1; b <= 64; b *= 2) {
+      assertThat(values.get("model_images_per_s_b" + b)).as("batch " + b).isPositive();
+    }
+    assertThat(values)
+        .containsKeys(
+            "engine_images_per_s_batched",
+            "engine_images_per_s_per_record",
+            "engine_efficiency",
+            "batching_gain",
+            "latency_p50",
+            "latency_p95",
+            "latency_p99",
+            "peak_rss",
+            "rss_growth");
+    assertThat(values.get("engine_ok_batched")).isEqualTo(40);
+    assertThat(values.get("engine_ok_per_record")).isEqualTo(10);
+    assertThat(values.get("engine_efficiency")).isPositive();
+    assertThat(values.get("batching_gain")).isPositive();
+    assertThat(values.get("latency_p99")).isGreaterThanOrEqualTo(values.get("latency_p50"));
+  }
+
+  @Test
+  void shouldRefuseNonsenseSettings(@TempDir Path out) {
+    int exit =
+        new CommandLine(new BenchCommand())
+            .execute("generation", "--out", out.toString(), "--batch", "0");
+    assertThat(exit).isNotZero();
+  }
+}

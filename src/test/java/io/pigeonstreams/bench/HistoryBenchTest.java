@@ -1,0 +1,103 @@
+package io.pigeonstreams.bench;
+
+import io.pigeonstreams.cli.BenchCommand;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The history benchmark, whole, at a tiny size on the in-process broker. */
+@Tag("integration")
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class HistoryBenchTest {
+
+  @Test
+  void shouldWriteEveryMeasurementAsAPositiveCsvRowAtATinySize(@TempDir Path out) throws Exception {
+    // Given a tiny run: 2,000 interactions, one history length, 10 requests
+    int exit =
+        new CommandLine(new BenchCommand())
+            .execute(
+                "history",
+                "--out",
+                out.toString(),
+                "--interactions",
+                "2000",
+                "--users",
+                "100",
+                "--history-sizes",
+                "3",
+                "--requests-per-size",
+                "10",
+                "--warmup-requests",
+                "5",
+                "--latency-users",
+                "10",
+                "--in-flight",
+                "5");
+
+    // Then it succeeds and writes name,value,unit rows
+    assertThat(exit).isZero();
+    List<String> lines =
+        Files.readAllLines(out.resolve(HistoryBenchCommand.CSV_NAME), StandardCharsets.UTF_8);
+    assertThat(lines.get(0)).isEqualTo(BenchResults.CSV_HEADER);
+    Map<String, Double> values = new LinkedHashMap<>();
+    Map<String, String> units = new LinkedHashMap<>();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",", -1);
+      assertThat(f).as(line).hasSize(3);
+      values.put(f[0], Double.parseDouble(f[1]));
+      units.put(f[0], f[2]);
+    }
+    assertThat(values)
+        .containsKeys(
+            "cores",
+            "max_heap_mb",
+            "engine_interactions_per_s",
+            "pipe_records_per_s",
+            "engine_to_pipe_ratio",
+            "request_latency_p50_n3",
+            "request_latency_p95_n3",
+            "request_latency_p99_n3",
+            "request_e2e_p50_n3",
+            "requests_answered_n3");
+    assertThat(units)
+        .containsEntry("engine_interactions_per_s", "1/s")
+        .containsEntry("pipe_records_per_s", "1/s")
+        .containsEntry("engine_to_pipe_ratio", "ratio")
+        .containsEntry("request_latency_p50_n3", "ms");
+    // the engine's latencyMs is whole milliseconds: 0 is a real (fast) measurement
+    values.forEach(
+        (name, v) -> {
+          if (name.startsWith("request_latency_")) {
+            assertThat(v).as(name).isGreaterThanOrEqualTo(0);
+          } else {
+            assertThat(v).as(name).isPositive();
+          }
+        });
+    assertThat(values.get("interactions")).isEqualTo(2000);
+    assertThat(values.get("requests_answered_n3")).isEqualTo(10);
+    assertThat(values.get("requests_ok_n3")).isEqualTo(10);
+    assertThat(values.get("request_latency_p50_n3"))
+        .isLessThanOrEqualTo(values.get("request_latency_p99_n3"));
+  }
+
+  @Test
+  void shouldRefuseAHistorySizeBelowOne(@TempDir Path out) {
+    int exit =
+        new CommandLine(new BenchCommand())
+            .execute("history", "--out", out.toString(), "--history-sizes", "5,0");
+    assertThat(exit).isEqualTo(2);
+    assertThat(out.resolve(HistoryBenchCommand.CSV_NAME)).doesNotExist();
+  }
+}
