@@ -1,10 +1,5 @@
 package io.pigeonstreams.bench;
 
-import io.pigeonstreams.workload.CommittedOffsets;
-import io.pigeonstreams.workload.AnswerCollector;
-
-import io.pigeonstreams.engine.EngineConfig;
-import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.avro.Action;
 import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.Interaction;
@@ -12,15 +7,19 @@ import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.avro.Status;
 import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.data.StickerDataset;
+import io.pigeonstreams.engine.EngineConfig;
+import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.generate.GenerationContext;
 import io.pigeonstreams.generate.HistoryEntry;
 import io.pigeonstreams.generate.HistoryMasker;
-import io.pigeonstreams.image.StickerImage;
 import io.pigeonstreams.generate.pigeon.PigeonComponents;
+import io.pigeonstreams.image.StickerImage;
 import io.pigeonstreams.kafka.EmbeddedKafkaCluster;
 import io.pigeonstreams.kafka.TopicAdmin;
 import io.pigeonstreams.model.Devices;
 import io.pigeonstreams.topology.Topics;
+import io.pigeonstreams.workload.AnswerCollector;
+import io.pigeonstreams.workload.CommittedOffsets;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

@@ -1,10 +1,5 @@
 package io.pigeonstreams.bench;
 
-import io.pigeonstreams.workload.CommittedOffsets;
-import io.pigeonstreams.workload.AnswerCollector;
-
-import io.pigeonstreams.engine.EngineConfig;
-import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.avro.Action;
 import io.pigeonstreams.avro.CatalogEntry;
 import io.pigeonstreams.avro.GenerationRequest;
@@ -13,11 +8,15 @@ import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.avro.Status;
 import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.data.StickerDataset;
-import io.pigeonstreams.image.StickerImage;
+import io.pigeonstreams.engine.EngineConfig;
+import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.generate.retrieval.PaletteTokenizer;
+import io.pigeonstreams.image.StickerImage;
 import io.pigeonstreams.kafka.TopicAdmin;
 import io.pigeonstreams.personalize.Personalizer;
 import io.pigeonstreams.topology.Topics;
+import io.pigeonstreams.workload.AnswerCollector;
+import io.pigeonstreams.workload.CommittedOffsets;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;

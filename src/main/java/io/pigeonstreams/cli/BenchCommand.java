@@ -1,9 +1,8 @@
 package io.pigeonstreams.cli;
 
 import io.pigeonstreams.bench.GenerationBenchCommand;
-import io.pigeonstreams.bench.ModelBenchCommand;
 import io.pigeonstreams.bench.HistoryBenchCommand;
-
+import io.pigeonstreams.bench.ModelBenchCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;

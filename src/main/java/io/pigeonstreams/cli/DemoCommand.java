@@ -1,8 +1,5 @@
 package io.pigeonstreams.cli;
 
-import io.pigeonstreams.engine.PigeonEngine;
-import io.pigeonstreams.engine.EngineConfig;
-
 import io.pigeonstreams.avro.Action;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
@@ -14,6 +11,8 @@ import io.pigeonstreams.data.simulation.Benchmark;
 import io.pigeonstreams.data.simulation.SimulatedUser;
 import io.pigeonstreams.data.simulation.SimulationConfig;
 import io.pigeonstreams.data.simulation.UserSimulator;
+import io.pigeonstreams.engine.EngineConfig;
+import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.image.StickerImage;
 import io.pigeonstreams.kafka.CommittedReader;
 import io.pigeonstreams.kafka.EmbeddedKafkaCluster;

@@ -1,9 +1,8 @@
 package io.pigeonstreams.cli;
 
-import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.engine.HealthServer;
-
+import io.pigeonstreams.engine.PigeonEngine;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -23,7 +23,8 @@ public final class HealthServer implements AutoCloseable {
     this(port, ready, () -> "");
   }
 
-  public HealthServer(int port, BooleanSupplier ready, Supplier<String> metrics) throws IOException {
+  public HealthServer(int port, BooleanSupplier ready, Supplier<String> metrics)
+      throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 0);
     server.createContext("/health/live", exchange -> answer(exchange, 200, "live"));
     server.createContext(

@@ -1,12 +1,12 @@
 package io.pigeonstreams.eval;
 
 import io.pigeonstreams.data.StickerDataset;
+import io.pigeonstreams.data.simulation.Interaction;
+import io.pigeonstreams.data.simulation.Sample;
 import io.pigeonstreams.eval.judge.Judge;
 import io.pigeonstreams.eval.judge.Ranking;
 import io.pigeonstreams.eval.metrics.FrechetDistance;
 import io.pigeonstreams.eval.metrics.MsSsim;
-import io.pigeonstreams.data.simulation.Interaction;
-import io.pigeonstreams.data.simulation.Sample;
 import java.util.ArrayList;
 import java.util.List;
 import me.tongfei.progressbar.ProgressBar;

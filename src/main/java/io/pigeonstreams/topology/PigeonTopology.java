@@ -1,13 +1,12 @@
 package io.pigeonstreams.topology;
 
-import io.pigeonstreams.personalize.Personalizer;
-
 import io.pigeonstreams.avro.CatalogEntry;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.PreferencePair;
 import io.pigeonstreams.generate.VisualTokenizer;
-import io.pigeonstreams.personalize.HistoryPolicy;
 import io.pigeonstreams.metrics.EngineMetrics;
+import io.pigeonstreams.personalize.HistoryPolicy;
+import io.pigeonstreams.personalize.Personalizer;
 import io.pigeonstreams.topology.RequestProcessor.Batching;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,13 +1,12 @@
 package io.pigeonstreams.topology;
 
-import io.pigeonstreams.personalize.Personalizer;
-
 import io.pigeonstreams.avro.CatalogEntry;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.PendingRequest;
 import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.metrics.EngineMetrics;
+import io.pigeonstreams.personalize.Personalizer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

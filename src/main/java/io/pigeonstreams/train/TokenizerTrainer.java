@@ -1,9 +1,5 @@
 package io.pigeonstreams.train;
 
-import io.pigeonstreams.model.TokenizerConfig;
-import io.pigeonstreams.model.PigeonTokenizer;
-import io.pigeonstreams.model.VqAutoencoder;
-
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -20,6 +16,9 @@ import io.pigeonstreams.data.Split;
 import io.pigeonstreams.data.StickerDataset;
 import io.pigeonstreams.eval.judge.JudgeTrainer;
 import io.pigeonstreams.eval.metrics.MsSsim;
+import io.pigeonstreams.model.PigeonTokenizer;
+import io.pigeonstreams.model.TokenizerConfig;
+import io.pigeonstreams.model.VqAutoencoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

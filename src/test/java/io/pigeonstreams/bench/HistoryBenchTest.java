@@ -1,9 +1,8 @@
 package io.pigeonstreams.bench;
 
-import io.pigeonstreams.cli.BenchCommand;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pigeonstreams.cli.BenchCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,12 +3,12 @@ package io.pigeonstreams.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pigeonstreams.TestData;
-import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.PreferencePair;
 import io.pigeonstreams.avro.Status;
 import io.pigeonstreams.data.StickerDataset;
+import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.kafka.CommittedReader;
 import io.pigeonstreams.kafka.EmbeddedKafkaCluster;
 import io.pigeonstreams.topology.PigeonTopology;

@@ -3,8 +3,6 @@ package io.pigeonstreams.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pigeonstreams.TestData;
-import io.pigeonstreams.engine.EngineConfig;
-import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.avro.Action;
 import io.pigeonstreams.avro.DeadLetter;
 import io.pigeonstreams.avro.GeneratedImage;
@@ -14,6 +12,8 @@ import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.avro.PreferencePair;
 import io.pigeonstreams.avro.Status;
 import io.pigeonstreams.data.StickerDataset;
+import io.pigeonstreams.engine.EngineConfig;
+import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.image.StickerImage;
 import io.pigeonstreams.kafka.CommittedReader;
 import io.pigeonstreams.topology.Topic;

@@ -1,7 +1,5 @@
 package io.pigeonstreams.model;
 
-import io.pigeonstreams.train.TokenizerTrainer;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Model;
@@ -15,6 +13,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.pigeonstreams.TestData;
 import io.pigeonstreams.data.StickerDataset;
+import io.pigeonstreams.train.TokenizerTrainer;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,5 @@
 package io.pigeonstreams.personalize;
 
-import io.pigeonstreams.topology.Fixtures;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pigeonstreams.avro.Action;
@@ -11,11 +9,12 @@ import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.Status;
 import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.generate.ImageGenerator;
-import io.pigeonstreams.image.StickerImage;
 import io.pigeonstreams.generate.retrieval.NearestHistoryGenerator;
 import io.pigeonstreams.generate.retrieval.PaletteOutlierMasker;
 import io.pigeonstreams.generate.retrieval.PaletteStructureScorer;
 import io.pigeonstreams.generate.retrieval.PaletteTokenizer;
+import io.pigeonstreams.image.StickerImage;
+import io.pigeonstreams.topology.Fixtures;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;

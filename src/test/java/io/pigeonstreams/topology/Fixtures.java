@@ -1,13 +1,13 @@
 package io.pigeonstreams.topology;
 
 import io.pigeonstreams.TestData;
-import io.pigeonstreams.engine.EngineConfig;
-import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.avro.Action;
 import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.data.StickerDataset;
+import io.pigeonstreams.engine.EngineConfig;
+import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.image.StickerImage;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -43,7 +43,8 @@ public final class Fixtures {
         .build();
   }
 
-  public static GenerationRequest.Builder request(String requestId, String user, String referenceItemId) {
+  public static GenerationRequest.Builder request(
+      String requestId, String user, String referenceItemId) {
     return GenerationRequest.newBuilder()
         .setRequestId(requestId)
         .setUserId(user)

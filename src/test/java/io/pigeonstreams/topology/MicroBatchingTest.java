@@ -2,7 +2,6 @@ package io.pigeonstreams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.avro.Action;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
@@ -10,6 +9,7 @@ import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.avro.PendingRequest;
 import io.pigeonstreams.avro.Status;
+import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.generate.Candidate;
 import io.pigeonstreams.generate.GenerationContext;
 import io.pigeonstreams.generate.ImageGenerator;

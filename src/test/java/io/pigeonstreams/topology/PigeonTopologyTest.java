@@ -2,8 +2,6 @@ package io.pigeonstreams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pigeonstreams.engine.EngineConfig;
-import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.avro.Action;
 import io.pigeonstreams.avro.CatalogEntry;
 import io.pigeonstreams.avro.GeneratedImage;
@@ -14,6 +12,8 @@ import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.avro.PreferencePair;
 import io.pigeonstreams.avro.Status;
 import io.pigeonstreams.avro.UserHistory;
+import io.pigeonstreams.engine.EngineConfig;
+import io.pigeonstreams.engine.PigeonEngine;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArraySerializer;

@@ -1,11 +1,10 @@
 package io.pigeonstreams.generate.pigeon;
 
-import io.pigeonstreams.model.StyleEncoder;
-import io.pigeonstreams.model.PigeonTokenizer;
-import io.pigeonstreams.model.EmbeddingCache;
-
 import io.pigeonstreams.generate.PreferenceScorer;
 import io.pigeonstreams.generate.Vectors;
+import io.pigeonstreams.model.EmbeddingCache;
+import io.pigeonstreams.model.PigeonTokenizer;
+import io.pigeonstreams.model.StyleEncoder;
 import java.util.ArrayList;
 import java.util.List;
 

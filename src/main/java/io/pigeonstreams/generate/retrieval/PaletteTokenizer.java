@@ -1,7 +1,7 @@
 package io.pigeonstreams.generate.retrieval;
 
-import io.pigeonstreams.image.StickerImage;
 import io.pigeonstreams.generate.VisualTokenizer;
+import io.pigeonstreams.image.StickerImage;
 
 /**
  * A fixed, training-free visual tokenizer: the 32x32 image as an 8x8 grid of 4x4 patches, each

@@ -1,9 +1,5 @@
 package io.pigeonstreams.generate.pigeon;
 
-import io.pigeonstreams.model.StyleEncoder;
-import io.pigeonstreams.model.TokenizerConfig;
-import io.pigeonstreams.model.PigeonTokenizer;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pigeonstreams.TestData;
@@ -14,6 +10,9 @@ import io.pigeonstreams.data.simulation.Sample;
 import io.pigeonstreams.data.simulation.SimulationConfig;
 import io.pigeonstreams.data.simulation.UserSimulator;
 import io.pigeonstreams.generate.PreferenceScorer;
+import io.pigeonstreams.model.PigeonTokenizer;
+import io.pigeonstreams.model.StyleEncoder;
+import io.pigeonstreams.model.TokenizerConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
