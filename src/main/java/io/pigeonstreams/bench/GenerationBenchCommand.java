@@ -324,7 +324,7 @@ public final class GenerationBenchCommand implements Callable<Integer> {
       PigeonComponents p, BenchResults results, List<Integer> sizes, String suffix)
       throws Exception {
     if (itemTokens == null) {
-      itemTokens = p.tokenizer().tokenize(itemImages);
+      itemTokens = p.model().tokenizer().tokenize(itemImages);
     }
     Random rnd = new Random(42 + suffix.length());
     List<Integer> everyItem = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.pigeonstreams.eval;
 import io.pigeonstreams.generate.Candidate;
 import io.pigeonstreams.generate.PreferenceScorer;
 import io.pigeonstreams.generate.pigeon.EncoderScorer;
+import io.pigeonstreams.generate.pigeon.PigeonCandidates;
 import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonModel;
 import io.pigeonstreams.model.StyleEncoder;
@@ -77,7 +78,7 @@ final class PigeonGenerator implements StickerGenerator {
       captions.add(in.caption());
     }
     List<List<Candidate>> candidates =
-        model.candidates(histories, references, captions, alphaH, alphaR);
+        PigeonCandidates.of(model, histories, references, captions, alphaH, alphaR);
     if (alphaR.size() == 1) {
       return candidates.stream().map(c -> c.get(0).image()).toList();
     }

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import io.pigeonstreams.generate.Candidate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,46 +166,6 @@ public final class PigeonModel implements AutoCloseable {
         generateTokens(prompts, fill(prompts.size(), alphaH), fill(prompts.size(), alphaR)));
   }
 
-  /**
-   * One candidate per (prompt, alpha_r), all in one batch: the candidate sweep of Pigeon's stage 2
-   * and inference (§2.2.4–2.2.5).
-   *
-   * @return per prompt, its candidates in the order of {@code alphaRs}
-   */
-  public List<List<Candidate>> candidates(
-      List<List<float[]>> histories,
-      List<float[]> references,
-      List<String> captions,
-      double alphaH,
-      List<Double> alphaRs) {
-    return candidates(prompts(histories, references, captions), alphaH, alphaRs);
-  }
-
-  /** As above, for prompts already tokenized. */
-  public List<List<Candidate>> candidates(
-      List<PigeonInputs.Prompt> prompts, double alphaH, List<Double> alphaRs) {
-    List<PigeonInputs.Prompt> rows = new ArrayList<>();
-    double[] ar = new double[prompts.size() * alphaRs.size()];
-    for (int i = 0; i < prompts.size(); i++) {
-      for (int a = 0; a < alphaRs.size(); a++) {
-        rows.add(prompts.get(i));
-        ar[i * alphaRs.size() + a] = alphaRs.get(a);
-      }
-    }
-    List<int[]> tokens = generateTokens(rows, fill(rows.size(), alphaH), ar);
-    List<float[]> images = tokenizer.decode(tokens);
-    List<List<Candidate>> out = new ArrayList<>();
-    for (int i = 0; i < prompts.size(); i++) {
-      List<Candidate> c = new ArrayList<>();
-      for (int a = 0; a < alphaRs.size(); a++) {
-        int row = i * alphaRs.size() + a;
-        c.add(new Candidate(images.get(row), tokens.get(row), alphaRs.get(a)));
-      }
-      out.add(c);
-    }
-    return out;
-  }
-
   /** Tokenizes the images of each prompt (one tokenizer pass for the whole batch). */
   public List<PigeonInputs.Prompt> prompts(
       List<List<float[]>> histories, List<float[]> references, List<String> captions) {
@@ -310,7 +269,7 @@ public final class PigeonModel implements AutoCloseable {
     return flat;
   }
 
-  private static double[] fill(int n, double value) {
+  public static double[] fill(int n, double value) {
     double[] a = new double[n];
     java.util.Arrays.fill(a, value);
     return a;

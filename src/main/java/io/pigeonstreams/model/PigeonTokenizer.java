@@ -7,8 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import io.pigeonstreams.generate.TokenDecoder;
-import io.pigeonstreams.generate.VisualTokenizer;
 import io.pigeonstreams.image.StickerImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,10 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The trained VQ tokenizer and decoder behind the engine's {@link VisualTokenizer} and {@link
- * TokenDecoder} interfaces. Owns its DJL model; inference only.
+ * The trained VQ tokenizer and decoder (Pigeon's visual tokenizer); {@code
+ * generate.pigeon.PigeonVisualTokenizer} puts it behind the engine's interfaces. Owns its DJL
+ * model; inference only.
  */
-public final class PigeonTokenizer implements VisualTokenizer, TokenDecoder, AutoCloseable {
+public final class PigeonTokenizer implements AutoCloseable {
 
   public static final String NAME = "tokenizer";
 
@@ -67,17 +66,14 @@ public final class PigeonTokenizer implements VisualTokenizer, TokenDecoder, Aut
     return new PigeonTokenizer(model, PigeonModel.digest(params));
   }
 
-  @Override
   public String name() {
     return name;
   }
 
-  @Override
   public int[] tokenize(float[] image) {
     return tokenize(List.of(image)).get(0);
   }
 
-  @Override
   public float[] decode(int[] tokens) {
     return decode(List.of(tokens)).get(0);
   }

@@ -6,10 +6,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
-import io.pigeonstreams.eval.judge.JudgeNet;
 import io.pigeonstreams.image.StickerImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,11 +38,37 @@ public final class StyleEncoder implements AutoCloseable {
     this.model = model;
   }
 
-  /** A small CNN (the judges' convolutional trunk) and a linear projection to 64 dimensions. */
+  /** A small VGG-style CNN and a linear projection to 64 dimensions. */
   public static SequentialBlock network() {
     return new SequentialBlock()
-        .add(JudgeNet.features()) // (B, 128)
+        .add(trunk()) // (B, 128)
         .add(Linear.builder().setUnits(DIM).build()); // (B, 64)
+  }
+
+  /**
+   * (B, 3, 32, 32) -> (B, 128): three stages of two 3x3 conv + batch-norm + ReLU, 2x2 max pooling
+   * between stages, global average pooling. The benchmark's judges happen to use the same shape of
+   * network; they share no code (or weights) with the production scorer, so that a change to one
+   * never moves the other.
+   */
+  private static SequentialBlock trunk() {
+    SequentialBlock trunk = new SequentialBlock();
+    int[] widths = {32, 64, 128};
+    for (int stage = 0; stage < widths.length; stage++) {
+      for (int conv = 0; conv < 2; conv++) {
+        trunk.add(
+            Conv2d.builder()
+                .setKernelShape(new Shape(3, 3))
+                .optPadding(new Shape(1, 1))
+                .setFilters(widths[stage])
+                .build());
+        trunk.add(BatchNorm.builder().build()).add(Activation::relu);
+      }
+      if (stage < widths.length - 1) {
+        trunk.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2))); // (B, C, H/2, W/2)
+      }
+    }
+    return trunk.add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock()); // (B, 128)
   }
 
   public static StyleEncoder load(Path dir) throws IOException {

@@ -24,6 +24,7 @@ import io.pigeonstreams.data.simulation.SimulationConfig;
 import io.pigeonstreams.data.simulation.UserSimulator;
 import io.pigeonstreams.generate.Candidate;
 import io.pigeonstreams.generate.pigeon.EncoderScorer;
+import io.pigeonstreams.generate.pigeon.PigeonCandidates;
 import io.pigeonstreams.model.HalfWeights;
 import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonInputs;
@@ -241,7 +242,7 @@ public final class DpoTrainer {
         // tokenized once, for the candidates and for the pairs' prompts
         List<PigeonInputs.Prompt> prompts =
             reference.prompts(histories, in.references(), in.captions());
-        List<List<Candidate>> candidates = reference.candidates(prompts, alphaH, GRID);
+        List<List<Candidate>> candidates = PigeonCandidates.of(reference, prompts, alphaH, GRID);
         List<float[]> images = new ArrayList<>();
         List<List<float[]>> imageHistories = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {

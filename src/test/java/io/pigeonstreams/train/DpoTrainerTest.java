@@ -8,6 +8,7 @@ import io.pigeonstreams.data.StickerDataset;
 import io.pigeonstreams.generate.Candidate;
 import io.pigeonstreams.generate.GenerationContext;
 import io.pigeonstreams.generate.HistoryEntry;
+import io.pigeonstreams.generate.pigeon.PigeonCandidates;
 import io.pigeonstreams.generate.pigeon.PigeonComponents;
 import io.pigeonstreams.model.HalfWeights;
 import io.pigeonstreams.model.PigeonConfig;
@@ -143,9 +144,8 @@ class DpoTrainerTest {
               });
       // the engine's two steps (mask, then generate) give what the one-pass model gives
       List<Candidate> onePass =
-          pigeon
-              .model()
-              .candidates(
+          PigeonCandidates.of(
+                  pigeon.model(),
                   List.of(history.stream().map(HistoryEntry::image).toList()),
                   List.of(reference),
                   List.of("smiling face"),

@@ -87,8 +87,11 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
     }
   }
 
-  public io.pigeonstreams.model.PigeonTokenizer tokenizer() {
-    return model.tokenizer();
+  /**
+   * The model's tokenizer behind the engine's {@link io.pigeonstreams.generate.VisualTokenizer}.
+   */
+  public PigeonVisualTokenizer tokenizer() {
+    return new PigeonVisualTokenizer(model.tokenizer());
   }
 
   public PigeonModel model() {
