@@ -7,6 +7,7 @@ import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.avro.Status;
 import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.data.StickerDataset;
+import io.pigeonstreams.engine.EngineComponents;
 import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.generate.GenerationContext;
@@ -493,8 +494,7 @@ public final class GenerationBenchCommand implements Callable<Integer> {
     PigeonEngine engine =
         new PigeonEngine(
             config,
-            new PigeonEngine.Components(
-                model.tokenizer(), model, new Unowned(model), model.scorer()));
+            new EngineComponents(model.tokenizer(), model, new Unowned(model), model.scorer()));
     try (TopicAdmin admin = TopicAdmin.connect(bootstrap)) {
       admin.ensureTopics(engine.topicSpecs());
     }

@@ -8,6 +8,7 @@ import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.avro.Status;
 import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.data.StickerDataset;
+import io.pigeonstreams.engine.EngineComponents;
 import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.generate.retrieval.PaletteTokenizer;
@@ -697,8 +698,8 @@ public final class HistoryBench {
   }
 
   /** What the engine runs with by default. */
-  static PigeonEngine.Components components() {
-    return PigeonEngine.Components.retrieval();
+  static EngineComponents components() {
+    return EngineComponents.retrieval();
   }
 
   private Properties producerProps() {

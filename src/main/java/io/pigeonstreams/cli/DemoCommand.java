@@ -11,6 +11,7 @@ import io.pigeonstreams.data.simulation.Benchmark;
 import io.pigeonstreams.data.simulation.SimulatedUser;
 import io.pigeonstreams.data.simulation.SimulationConfig;
 import io.pigeonstreams.data.simulation.UserSimulator;
+import io.pigeonstreams.engine.EngineComponents;
 import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.image.StickerImage;
@@ -128,7 +129,7 @@ final class DemoCommand implements Callable<Integer> {
                   "bootstrap.servers", kafka.bootstrapServers(),
                   "application.id", "pigeon-demo",
                   "state.dir", state.toString()));
-      try (PigeonEngine engine = new PigeonEngine(config, PigeonEngine.Components.of(config));
+      try (PigeonEngine engine = new PigeonEngine(config, EngineComponents.of(config));
           KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
         engine.start();
         if (!engine.awaitReady(Duration.ofSeconds(60))) {

@@ -1,5 +1,6 @@
 package io.pigeonstreams.cli;
 
+import io.pigeonstreams.engine.EngineComponents;
 import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.engine.HealthServer;
 import io.pigeonstreams.engine.PigeonEngine;
@@ -25,7 +26,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     EngineConfig engineConfig = EngineConfig.load(config, System.getenv());
-    PigeonEngine engine = new PigeonEngine(engineConfig, PigeonEngine.Components.of(engineConfig));
+    PigeonEngine engine = new PigeonEngine(engineConfig, EngineComponents.of(engineConfig));
     Thread hook = new Thread(engine::close, "pigeon-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     engine.start();

@@ -2,6 +2,7 @@ package io.pigeonstreams.e2e;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pigeonstreams.engine.EngineComponents;
 import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.kafka.EmbeddedKafkaCluster;
@@ -33,7 +34,7 @@ class CopartitioningTest {
               Map.of(
                   "bootstrap.servers", kafka.bootstrapServers(),
                   "state.dir", Files.createTempDirectory("pigeon-copart").toString()));
-      PigeonEngine engine = new PigeonEngine(config, PigeonEngine.Components.retrieval());
+      PigeonEngine engine = new PigeonEngine(config, EngineComponents.retrieval());
 
       // When it starts, Then it refuses with the counts and the fix
       assertThatThrownBy(engine::start)

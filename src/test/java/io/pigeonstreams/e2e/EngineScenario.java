@@ -12,6 +12,7 @@ import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.avro.PreferencePair;
 import io.pigeonstreams.avro.Status;
 import io.pigeonstreams.data.StickerDataset;
+import io.pigeonstreams.engine.EngineComponents;
 import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.image.StickerImage;
@@ -63,7 +64,7 @@ abstract class EngineScenario {
                 "pigeon.topics.partitions",
                 "2"));
     // the product's default: the committed Pigeon model
-    PigeonEngine.Components components = PigeonEngine.Components.of(config);
+    EngineComponents components = EngineComponents.of(config);
     try (PigeonEngine engine = new PigeonEngine(config, components)) {
       // Given a running engine
       engine.start();

@@ -6,8 +6,8 @@ import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.data.StickerDataset;
+import io.pigeonstreams.engine.EngineComponents;
 import io.pigeonstreams.engine.EngineConfig;
-import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.image.StickerImage;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -52,8 +52,8 @@ public final class Fixtures {
         .setTimestamp(Instant.ofEpochMilli(1_000));
   }
 
-  public static PigeonEngine.Components components() {
-    return PigeonEngine.Components.retrieval();
+  public static EngineComponents components() {
+    return EngineComponents.retrieval();
   }
 
   /** Each request answered as it arrives (micro-batches of one): see MicroBatchingTest. */

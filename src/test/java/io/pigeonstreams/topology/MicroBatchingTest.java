@@ -9,6 +9,7 @@ import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.avro.PendingRequest;
 import io.pigeonstreams.avro.Status;
+import io.pigeonstreams.engine.EngineComponents;
 import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.generate.Candidate;
 import io.pigeonstreams.generate.GenerationContext;
@@ -33,7 +34,7 @@ class MicroBatchingTest {
 
   /** The retrieval generator, recording each call's batch and failing on request "boom". */
   static final class RecordingGenerator implements ImageGenerator {
-    final ImageGenerator inner = PigeonEngine.Components.retrieval().generator();
+    final ImageGenerator inner = EngineComponents.retrieval().generator();
     final List<List<String>> batches = new ArrayList<>();
     double warmUpMs;
 
@@ -73,11 +74,11 @@ class MicroBatchingTest {
   private TestOutputTopic<String, GeneratedImage> generated;
 
   private void start(int batchRequests, int delayMs) {
-    PigeonEngine.Components retrieval = PigeonEngine.Components.retrieval();
+    EngineComponents retrieval = EngineComponents.retrieval();
     engine =
         new PigeonEngine(
             Fixtures.config(batchRequests, delayMs),
-            new PigeonEngine.Components(
+            new EngineComponents(
                 retrieval.tokenizer(), retrieval.masker(), generator, retrieval.scorer()));
     Topics topics = engine.topics();
     driver = new TopologyTestDriver(engine.topology(), engine.streamsProperties());

@@ -1,0 +1,52 @@
+package io.pigeonstreams.engine;
+
+import io.pigeonstreams.metrics.EngineMetrics;
+import io.pigeonstreams.personalize.ClaimCheck;
+import io.pigeonstreams.personalize.HistoryPolicy;
+import io.pigeonstreams.personalize.Personalizer;
+import io.pigeonstreams.topology.PigeonTopology;
+import io.pigeonstreams.topology.RequestProcessor.Batching;
+import io.pigeonstreams.topology.Topics;
+import java.nio.file.Path;
+import org.apache.kafka.streams.Topology;
+
+/** The configuration turned into the topology's parts: settings, personalizer, history policy. */
+final class EngineWiring {
+
+  private EngineWiring() {}
+
+  /** The topology with micro-batching and meters. */
+  static Topology topology(
+      EngineConfig config,
+      EngineComponents c,
+      Topics topics,
+      Batching batching,
+      EngineMetrics metrics) {
+    Personalizer personalizer =
+        new Personalizer(
+            new Personalizer.Settings(
+                config.getRatio("pigeon.alpha.h"),
+                config.getRatio("pigeon.alpha.r"),
+                config.getInt("pigeon.candidates.default"),
+                config.getInt("pigeon.candidates.max"),
+                config.getInt("pigeon.request.image.max.bytes"),
+                config.getInt("pigeon.request.image.max.side"),
+                config.get("pigeon.experiment.variant")),
+            c.tokenizer(),
+            c.masker(),
+            c.generator(),
+            c.scorer(),
+            new ClaimCheck(
+                config.getInt("pigeon.claimcheck.threshold.bytes"),
+                Path.of(config.get("pigeon.claimcheck.dir"))));
+    personalizer.onStage(metrics::stage);
+    return PigeonTopology.build(
+        topics,
+        new HistoryPolicy(config.getInt("pigeon.history.size")),
+        c.tokenizer(),
+        personalizer,
+        config.getInt("pigeon.request.image.max.side"),
+        batching,
+        metrics);
+  }
+}
