@@ -2,14 +2,7 @@ package io.pigeonstreams.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.weisj.jsvg.SVGDocument;
-import com.github.weisj.jsvg.parser.LoaderContext;
-import com.github.weisj.jsvg.parser.SVGLoader;
-import com.github.weisj.jsvg.view.ViewBox;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,11 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -43,8 +31,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * style) pairs and every source's license. Same tarballs in, same bytes out.
  */
 public final class DatasetBuilder {
-
-  private static final int SVG_RENDER = 512;
 
   private final Path npmCache;
   private final Path outDir;
@@ -97,24 +83,25 @@ public final class DatasetBuilder {
     Map<String, BufferedImage> atlases = new LinkedHashMap<>();
     for (String style : styles) {
       for (int size : StickerDataset.SIZES) {
-        atlases.put(atlasName(style, size), newAtlas(n, size));
+        atlases.put(AtlasImages.atlasName(style, size), AtlasImages.newAtlas(n, size));
       }
     }
     try (ProgressBar bar = progressBar("Rasterizing", (long) n * styles.size())) {
       for (int i = 0; i < n; i++) {
         Candidate c = candidates.get(i);
         BufferedImage[] sources = {
-          decodePng(c.googlePng(), c.id()),
-          decodePng(c.twitterPng(), c.id()),
-          renderSvg(c.openmojiSvg(), c.id()),
-          renderSvg(c.fluentFlatSvg(), c.id()),
-          renderSvg(c.fluentModernSvg(), c.id())
+          AtlasImages.decodePng(c.googlePng(), c.id()),
+          AtlasImages.decodePng(c.twitterPng(), c.id()),
+          AtlasImages.renderSvg(c.openmojiSvg(), c.id()),
+          AtlasImages.renderSvg(c.fluentFlatSvg(), c.id()),
+          AtlasImages.renderSvg(c.fluentModernSvg(), c.id())
         };
         for (int s = 0; s < styles.size(); s++) {
           BufferedImage[] framed = StickerFramer.frame(sources[s], StickerDataset.SIZES);
           for (int k = 0; k < StickerDataset.SIZES.length; k++) {
             int size = StickerDataset.SIZES[k];
-            placeTile(atlases.get(atlasName(styles.get(s), size)), i, size, framed[k]);
+            AtlasImages.placeTile(
+                atlases.get(AtlasImages.atlasName(styles.get(s), size)), i, size, framed[k]);
           }
           if (bar != null) {
             bar.step();
@@ -128,7 +115,7 @@ public final class DatasetBuilder {
     Map<String, String> written = new LinkedHashMap<>();
     for (Map.Entry<String, BufferedImage> atlas : atlases.entrySet()) {
       Path file = stickers.resolve(atlas.getKey());
-      writePng(atlas.getValue(), file);
+      AtlasImages.writePng(atlas.getValue(), file);
       written.put(outDir.relativize(file).toString(), sha256(Files.readAllBytes(file)));
     }
     writeText(stickers.resolve(StickerDataset.INDEX_FILE), indexTsv(candidates), written);
@@ -223,60 +210,6 @@ public final class DatasetBuilder {
     return bytes;
   }
 
-  private static BufferedImage decodePng(byte[] png, String id) throws IOException {
-    BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
-    if (image == null) {
-      throw new IOException("cannot decode PNG of " + id);
-    }
-    BufferedImage argb =
-        new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_ARGB);
-    Graphics2D g = argb.createGraphics();
-    g.drawImage(image, 0, 0, null);
-    g.dispose();
-    return argb;
-  }
-
-  static BufferedImage renderSvg(byte[] svg, String id) {
-    SVGDocument doc =
-        new SVGLoader().load(new ByteArrayInputStream(svg), null, LoaderContext.createDefault());
-    if (doc == null) {
-      throw new IllegalStateException("cannot parse SVG of " + id);
-    }
-    BufferedImage image = new BufferedImage(SVG_RENDER, SVG_RENDER, BufferedImage.TYPE_INT_ARGB);
-    Graphics2D g = image.createGraphics();
-    try {
-      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-      g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-      doc.render(null, g, new ViewBox(0, 0, SVG_RENDER, SVG_RENDER));
-    } finally {
-      g.dispose();
-    }
-    return image;
-  }
-
-  static String atlasName(String style, int size) {
-    return style + "-" + size + ".png";
-  }
-
-  private static BufferedImage newAtlas(int count, int size) {
-    int rows = (count + StickerDataset.ATLAS_COLUMNS - 1) / StickerDataset.ATLAS_COLUMNS;
-    BufferedImage atlas =
-        new BufferedImage(
-            StickerDataset.ATLAS_COLUMNS * size, rows * size, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = atlas.createGraphics();
-    g.setColor(java.awt.Color.WHITE);
-    g.fillRect(0, 0, atlas.getWidth(), atlas.getHeight());
-    g.dispose();
-    return atlas;
-  }
-
-  private static void placeTile(BufferedImage atlas, int index, int size, BufferedImage tile) {
-    int x = (index % StickerDataset.ATLAS_COLUMNS) * size;
-    int y = (index / StickerDataset.ATLAS_COLUMNS) * size;
-    atlas.setRGB(x, y, size, size, tile.getRGB(0, 0, size, size, null, 0, size), 0, size);
-  }
-
   private static String indexTsv(List<Candidate> candidates) {
     StringBuilder sb = new StringBuilder("index\tid\tname\tcategory\tsubcategory\n");
     for (int i = 0; i < candidates.size(); i++) {
@@ -362,21 +295,6 @@ public final class DatasetBuilder {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     Files.write(file, bytes);
     written.put(outDir.relativize(file).toString(), sha256(bytes));
-  }
-
-  /** PNG at the highest deflate level: the committed atlases must stay small. */
-  private static void writePng(BufferedImage image, Path file) throws IOException {
-    ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
-    ImageWriteParam param = writer.getDefaultWriteParam();
-    param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-    param.setCompressionQuality(0.0f);
-    Files.deleteIfExists(file); // the stream would overwrite in place and keep a longer tail
-    try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
-      writer.setOutput(out);
-      writer.write(null, new IIOImage(image, null, null), param);
-    } finally {
-      writer.dispose();
-    }
   }
 
   static Map<String, byte[]> readTar(Path tgz, Predicate<String> wanted) throws IOException {

@@ -69,7 +69,7 @@ public final class StickerDataset {
     HeldOutPairs heldOut = HeldOutPairs.parse(readLines(dir.resolve(HELDOUT_FILE)));
     float[][] images = new float[emoji.size() * STYLES.size()][];
     for (int s = 0; s < STYLES.size(); s++) {
-      BufferedImage atlas = readAtlas(dir.resolve(DatasetBuilder.atlasName(STYLES.get(s), SIZE)));
+      BufferedImage atlas = readAtlas(dir.resolve(AtlasImages.atlasName(STYLES.get(s), SIZE)));
       for (int e = 0; e < emoji.size(); e++) {
         images[e * STYLES.size() + s] = toChw(tile(atlas, e, SIZE));
       }
@@ -172,7 +172,7 @@ public final class StickerDataset {
   /** The 48 px gallery tile of an emoji in a style. */
   public synchronized BufferedImage galleryTile(int emojiIndex, int style) throws IOException {
     int size = SIZES[1];
-    String name = DatasetBuilder.atlasName(STYLES.get(style), size);
+    String name = AtlasImages.atlasName(STYLES.get(style), size);
     BufferedImage atlas = galleryAtlases.get(name);
     if (atlas == null) {
       atlas = readAtlas(dir.resolve(name));
