@@ -13,6 +13,7 @@ import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.generate.GenerationContext;
 import io.pigeonstreams.generate.HistoryEntry;
 import io.pigeonstreams.generate.HistoryMasker;
+import io.pigeonstreams.generate.MaskedHistory;
 import io.pigeonstreams.generate.pigeon.PigeonComponents;
 import io.pigeonstreams.image.StickerImage;
 import io.pigeonstreams.kafka.EmbeddedKafkaCluster;
@@ -416,7 +417,7 @@ public final class GenerationBenchCommand implements Callable<Integer> {
    */
   private long[] modelPass(PigeonComponents p, List<HistoryMasker.Task> t) {
     long t0 = System.nanoTime();
-    List<List<HistoryEntry>> kept = p.keepAll(t);
+    List<MaskedHistory> kept = p.keepAll(t);
     List<GenerationContext> contexts = new ArrayList<>();
     for (int i = 0; i < t.size(); i++) {
       contexts.add(

@@ -14,7 +14,8 @@ import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.generate.retrieval.PaletteTokenizer;
 import io.pigeonstreams.image.StickerImage;
 import io.pigeonstreams.kafka.TopicAdmin;
-import io.pigeonstreams.personalize.Personalizer;
+import io.pigeonstreams.personalize.CatalogTokenizer;
+import io.pigeonstreams.topology.AvroMapping;
 import io.pigeonstreams.topology.Topics;
 import io.pigeonstreams.workload.AnswerCollector;
 import io.pigeonstreams.workload.CommittedOffsets;
@@ -388,7 +389,9 @@ public final class HistoryBench {
                   .setStyle(StickerDataset.STYLES.get(s))
                   .setCreatedAt(Instant.now())
                   .build();
-          CatalogEntry entry = Personalizer.catalogEntry(item, tokenizer, maxSide);
+          CatalogEntry entry =
+              AvroMapping.catalogEntry(
+                  CatalogTokenizer.entry(AvroMapping.newItem(item), tokenizer, maxSide));
           producer.send(
               new ProducerRecord<>(
                   topic, id.getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, entry)));

@@ -1,5 +1,6 @@
 package io.pigeonstreams.eval;
 
+import io.pigeonstreams.generate.retrieval.NearestHistory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -14,41 +15,22 @@ public final class Baselines {
     return simple("grd", in -> in.reference());
   }
 
-  /**
-   * NearestHistory: the history image closest to the reference in pixel space, what a filtering
-   * recommender would show. Pixels, not judge features: generators never see the judges.
-   */
+  /** NearestHistory: the history image closest to the reference ({@link NearestHistory}). */
   public static StickerGenerator nearestHistory() {
-    return simple(
-        "nearest-history",
-        in -> {
-          float[] best = in.history().get(0);
-          double bestDistance = Double.MAX_VALUE;
-          for (float[] h : in.history()) {
-            double d = squaredDistance(h, in.reference());
-            if (d < bestDistance) {
-              bestDistance = d;
-              best = h;
-            }
-          }
-          return best;
-        });
+    return simple("nearest-history", in -> NearestHistory.nearest(in.history(), in.reference()));
   }
 
-  /** RandomHistory: a history image chosen at random (seeded per sample). */
+  /**
+   * RandomHistory: a history image chosen at random (seeded per sample). The draw counts from the
+   * oldest item, as it did when histories were passed oldest first, so a seed picks the same image.
+   */
   public static StickerGenerator randomHistory() {
     return simple(
         "random-history",
-        in -> in.history().get(new SplittableRandom(in.seed()).nextInt(in.history().size())));
-  }
-
-  static double squaredDistance(float[] a, float[] b) {
-    double sum = 0;
-    for (int i = 0; i < a.length; i++) {
-      double d = a[i] - b[i];
-      sum += d * d;
-    }
-    return sum;
+        in -> {
+          int fromOldest = new SplittableRandom(in.seed()).nextInt(in.history().size());
+          return in.history().get(in.history().size() - 1 - fromOldest);
+        });
   }
 
   private interface PerSample {

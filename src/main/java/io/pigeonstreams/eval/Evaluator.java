@@ -7,6 +7,7 @@ import io.pigeonstreams.eval.judge.Judge;
 import io.pigeonstreams.eval.judge.Ranking;
 import io.pigeonstreams.eval.metrics.FrechetDistance;
 import io.pigeonstreams.eval.metrics.MsSsim;
+import io.pigeonstreams.generate.HistoryOrder;
 import java.util.ArrayList;
 import java.util.List;
 import me.tongfei.progressbar.ProgressBar;
@@ -76,7 +77,7 @@ public final class Evaluator {
     }
     Interaction ref = s.reference();
     return new GenerationInput(
-        history,
+        HistoryOrder.mostRecentFirst(history), // the sample is a window in time order
         dataset.image(ref.emoji(), ref.style()),
         dataset.emoji().get(ref.emoji()).name(),
         seed * 1_000_003L + s.id());

@@ -1,14 +1,14 @@
 package io.pigeonstreams.eval;
 
 import io.pigeonstreams.generate.Candidate;
+import io.pigeonstreams.generate.Candidates;
+import io.pigeonstreams.generate.HistoryOrder;
 import io.pigeonstreams.generate.PreferenceScorer;
 import io.pigeonstreams.generate.pigeon.EncoderScorer;
 import io.pigeonstreams.generate.pigeon.PigeonCandidates;
 import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonModel;
-import io.pigeonstreams.model.StyleEncoder;
 import io.pigeonstreams.model.TokenizerConfig;
-import io.pigeonstreams.train.DpoTrainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +25,6 @@ final class PigeonGenerator implements StickerGenerator {
 
   private final String name;
   private final PigeonModel model;
-  private final StyleEncoder taste;
   private final EncoderScorer scorer;
   private final double alphaH;
   private final List<Double> alphaR;
@@ -39,7 +38,7 @@ final class PigeonGenerator implements StickerGenerator {
       String name, Path dir, String checkpoint, double defaultAlphaH, Generators.MaskRatios ratios)
       throws IOException {
     this.alphaH = ratios.alphaH() == null ? defaultAlphaH : ratios.alphaH();
-    this.alphaR = ratios.alphaR() == null ? DpoTrainer.GRID : List.of(ratios.alphaR());
+    this.alphaR = ratios.alphaR() == null ? Candidates.PAPER_GRID : List.of(ratios.alphaR());
     this.name =
         ratios.alphaH() == null && ratios.alphaR() == null
             ? name
@@ -54,12 +53,11 @@ final class PigeonGenerator implements StickerGenerator {
     this.model =
         PigeonModel.load(dir, checkpoint, PigeonConfig.defaults(), TokenizerConfig.defaults(), 5);
     try {
-      this.taste = StyleEncoder.load(dir);
+      this.scorer = EncoderScorer.forModel(model, dir);
     } catch (IOException | RuntimeException e) {
       model.close();
       throw e;
     }
-    this.scorer = new EncoderScorer(model.tokenizer(), taste);
   }
 
   @Override
@@ -73,7 +71,8 @@ final class PigeonGenerator implements StickerGenerator {
     List<float[]> references = new ArrayList<>();
     List<String> captions = new ArrayList<>();
     for (GenerationInput in : batch) {
-      histories.add(in.history());
+      // the model and the scorer see the history as the checkpoint was trained on it
+      histories.add(HistoryOrder.asTrained(in.history()));
       references.add(in.reference());
       captions.add(in.caption());
     }
@@ -94,14 +93,9 @@ final class PigeonGenerator implements StickerGenerator {
     }
     List<PreferenceScorer.Scores> scores = scorer.score(images, imageHistories, imageReferences);
     List<float[]> out = new ArrayList<>();
+    int k = alphaR.size();
     for (int i = 0; i < batch.size(); i++) {
-      int best = 0;
-      for (int a = 1; a < alphaR.size(); a++) {
-        if (scores.get(i * alphaR.size() + a).combined()
-            > scores.get(i * alphaR.size() + best).combined()) {
-          best = a;
-        }
-      }
+      int best = Candidates.best(Candidates.combined(scores.subList(i * k, (i + 1) * k)));
       out.add(candidates.get(i).get(best).image());
     }
     return out;
@@ -109,7 +103,7 @@ final class PigeonGenerator implements StickerGenerator {
 
   @Override
   public void close() {
-    taste.close();
+    scorer.close();
     model.close();
   }
 }

@@ -3,12 +3,12 @@ package io.pigeonstreams.generate;
 import java.util.List;
 
 /**
- * One request as the generator receives it: the kept (masked) history, the reference, its caption
- * and the reference mask ratios of the candidates to generate.
+ * One request as the generator receives it: the masked history (most recent first), the reference,
+ * its caption and the reference mask ratios of the candidates to generate.
  */
 public record GenerationContext(
     String requestId,
-    List<HistoryEntry> history,
+    MaskedHistory history,
     float[] reference,
     int[] referenceTokens,
     String caption,

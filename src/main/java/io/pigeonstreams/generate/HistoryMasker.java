@@ -12,9 +12,10 @@ public interface HistoryMasker {
    * @param history most recent first
    * @param alphaH fraction to mask, in [0, 1]
    * @param reference the request's reference image (the mask may depend on it)
-   * @return which history entries are kept, in the same order
+   * @return the entries the generator is given, in the same order, and which of their tokens are
+   *     masked
    */
-  List<HistoryEntry> keep(List<HistoryEntry> history, double alphaH, float[] reference);
+  MaskedHistory keep(List<HistoryEntry> history, double alphaH, float[] reference);
 
   /** One request's history to mask, with its reference image and that image's visual tokens. */
   record Task(
@@ -26,7 +27,7 @@ public interface HistoryMasker {
    *
    * @return per task, what {@link #keep} returns for it
    */
-  default List<List<HistoryEntry>> keepAll(List<Task> tasks) {
+  default List<MaskedHistory> keepAll(List<Task> tasks) {
     return tasks.stream().map(t -> keep(t.history(), t.alphaH(), t.reference())).toList();
   }
 }

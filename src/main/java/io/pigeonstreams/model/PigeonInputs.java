@@ -12,23 +12,25 @@ import java.util.List;
 public final class PigeonInputs {
 
   /**
-   * A history token the mask generator already removed (the engine masks before it generates) is
-   * stored as {@code -id - 1}: the id stays recoverable, so the mask generator still reads it when
-   * scoring the reference, while the personalization module sees it masked.
+   * One prompt: up to N history images' tokens, the reference, its caption, and which history
+   * tokens the mask generator already removed ({@code historyMask.get(n)[j]} true: masked; null:
+   * none). The engine masks before it generates: the masked tokens keep their ids, so the mask
+   * generator still reads them when scoring the reference, while the personalization module sees
+   * them masked.
    */
-  public static int masked(int token) {
-    return -token - 1;
-  }
+  public record Prompt(
+      List<int[]> history, int[] reference, String caption, List<boolean[]> historyMask) {
 
-  public static boolean isMasked(int token) {
-    return token < 0;
-  }
+    /** A prompt with nothing masked yet. */
+    public Prompt(List<int[]> history, int[] reference, String caption) {
+      this(history, reference, caption, null);
+    }
 
-  /**
-   * One prompt: up to N history images' tokens (masked ones as {@link #masked}), the reference, its
-   * caption.
-   */
-  public record Prompt(List<int[]> history, int[] reference, String caption) {}
+    /** Whether token {@code j} of history image {@code n} is masked. */
+    public boolean isMasked(int n, int j) {
+      return historyMask != null && historyMask.get(n)[j];
+    }
+  }
 
   private PigeonInputs() {}
 
@@ -55,10 +57,11 @@ public final class PigeonInputs {
         int[] tokens = p.history().get(n);
         for (int j = 0; j < l; j++) {
           int at = i * th + n * l + j;
-          history[at] = isMasked(tokens[j]) ? masked(tokens[j]) : tokens[j]; // masked() inverts
+          boolean masked = p.isMasked(n, j);
+          history[at] = tokens[j];
           valid[at] = 1f;
-          keep[at] = isMasked(tokens[j]) ? 0f : 1f;
-          anyMasked |= isMasked(tokens[j]);
+          keep[at] = masked ? 0f : 1f;
+          anyMasked |= masked;
         }
       }
       System.arraycopy(p.reference(), 0, reference, i * l, l);

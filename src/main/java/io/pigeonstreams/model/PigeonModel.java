@@ -206,27 +206,25 @@ public final class PigeonModel implements AutoCloseable {
   }
 
   /**
-   * The mask generator alone (Eq. 2–4, inference): each prompt's history tokens with the masked
-   * ones encoded by {@link PigeonInputs#masked}, at the prompt's alpha_h.
+   * The mask generator alone (Eq. 2–4, inference): for each prompt, per history image (at most N),
+   * which of its tokens are masked at the prompt's alpha_h.
    */
-  public List<List<int[]>> maskHistory(List<PigeonInputs.Prompt> prompts, double[] alphaH) {
-    List<List<int[]>> out = new ArrayList<>();
+  public List<List<boolean[]>> maskHistory(List<PigeonInputs.Prompt> prompts, double[] alphaH) {
+    List<List<boolean[]>> out = new ArrayList<>();
     float[] keep =
         predictor
             .predict(new PigeonPredictor.Batch(prompts, alphaH, new double[prompts.size()], true))
             .historyKeep(); // (B, N*L)
     int l = TokenizerConfig.TOKENS;
     for (int i = 0; i < prompts.size(); i++) {
-      List<int[]> masked = new ArrayList<>();
+      List<boolean[]> masked = new ArrayList<>();
       List<int[]> history = prompts.get(i).history();
       for (int n = 0; n < Math.min(historySize, history.size()); n++) {
-        int[] t = history.get(n).clone();
+        boolean[] m = new boolean[history.get(n).length];
         for (int j = 0; j < l; j++) {
-          if (keep[(i * historySize + n) * l + j] < 0.5f) {
-            t[j] = PigeonInputs.masked(t[j]);
-          }
+          m[j] = keep[(i * historySize + n) * l + j] < 0.5f;
         }
-        masked.add(t);
+        masked.add(m);
       }
       out.add(masked);
     }

@@ -1,9 +1,5 @@
 package io.pigeonstreams.personalize;
 
-import io.pigeonstreams.avro.Action;
-import io.pigeonstreams.avro.HistoryItem;
-import io.pigeonstreams.avro.Interaction;
-import io.pigeonstreams.avro.UserHistory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -37,48 +33,36 @@ public final class HistoryPolicy {
     return maxItems;
   }
 
-  public static UserHistory empty() {
-    return UserHistory.newBuilder()
-        .setPositives(new ArrayList<>())
-        .setNegatives(new ArrayList<>())
-        .setFeedback(new ArrayList<>())
-        .build();
-  }
-
-  /** The history after {@code event}; {@code current} may be null (a new user). Not modified. */
-  public UserHistory apply(UserHistory current, Interaction event) {
-    UserHistory h = current == null ? empty() : UserHistory.newBuilder(current).build();
-    HistoryItem item =
-        HistoryItem.newBuilder()
-            .setItemId(event.getItemId())
-            .setAction(event.getAction())
-            .setTimestamp(event.getTimestamp())
-            .setGeneratedImageId(event.getGeneratedImageId())
-            .build();
-    if (event.getGeneratedImageId() != null) {
-      h.setFeedback(upsert(h.getFeedback(), item));
-    } else if (POSITIVE.contains(event.getAction())) {
-      h.setPositives(upsert(h.getPositives(), item));
-      h.setNegatives(without(h.getNegatives(), item.getItemId()));
-    } else if (NEGATIVE.contains(event.getAction())) {
-      h.setNegatives(upsert(h.getNegatives(), item));
-      h.setPositives(without(h.getPositives(), item.getItemId()));
+  /**
+   * The history after {@code event}, the interaction as the item it would add; {@code current} may
+   * be null (a new user).
+   */
+  public History apply(History current, HistoryItem event) {
+    History h = current == null ? History.empty() : current;
+    if (event.generatedImageId() != null) {
+      return new History(h.positives(), h.negatives(), upsert(h.feedback(), event));
+    } else if (POSITIVE.contains(event.action())) {
+      return new History(
+          upsert(h.positives(), event), without(h.negatives(), event.itemId()), h.feedback());
+    } else if (NEGATIVE.contains(event.action())) {
+      return new History(
+          without(h.positives(), event.itemId()), upsert(h.negatives(), event), h.feedback());
     }
     return h;
   }
 
   /** Inserts by timestamp (most recent first), replacing an older entry of the same item. */
   private List<HistoryItem> upsert(List<HistoryItem> list, HistoryItem item) {
-    List<HistoryItem> out = without(list, item.getItemId());
+    List<HistoryItem> out = without(list, item.itemId());
     out.add(item);
-    out.sort(Comparator.comparing((HistoryItem i) -> i.getTimestamp()).reversed());
+    out.sort(Comparator.comparing(HistoryItem::timestamp).reversed());
     return new ArrayList<>(out.subList(0, Math.min(maxItems, out.size())));
   }
 
   private static List<HistoryItem> without(List<HistoryItem> list, String itemId) {
     List<HistoryItem> out = new ArrayList<>(list.size() + 1);
     for (HistoryItem i : list) {
-      if (!i.getItemId().equals(itemId)) {
+      if (!i.itemId().equals(itemId)) {
         out.add(i);
       }
     }

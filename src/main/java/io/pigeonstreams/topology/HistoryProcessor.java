@@ -34,6 +34,9 @@ final class HistoryProcessor implements Processor<String, Interaction, Void, Voi
       // goes to interactions-dlq through the processing exception handler, with this reason
       throw new IllegalArgumentException("interaction without user id or item id");
     }
-    store.put(userId, policy.apply(store.get(userId), event));
+    store.put(
+        userId,
+        AvroMapping.userHistory(
+            policy.apply(AvroMapping.history(store.get(userId)), AvroMapping.historyItem(event))));
   }
 }

@@ -5,6 +5,7 @@ import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.PreferencePair;
 import io.pigeonstreams.generate.VisualTokenizer;
 import io.pigeonstreams.metrics.EngineMetrics;
+import io.pigeonstreams.personalize.CatalogTokenizer;
 import io.pigeonstreams.personalize.HistoryPolicy;
 import io.pigeonstreams.personalize.Personalizer;
 import io.pigeonstreams.topology.RequestProcessor.Batching;
@@ -115,7 +116,8 @@ public final class PigeonTopology {
   private static CatalogEntry catalogEntry(
       io.pigeonstreams.avro.Item item, VisualTokenizer tokenizer, int maxImageSide) {
     try {
-      return Personalizer.catalogEntry(item, tokenizer, maxImageSide);
+      return AvroMapping.catalogEntry(
+          CatalogTokenizer.entry(AvroMapping.newItem(item), tokenizer, maxImageSide));
     } catch (IOException e) {
       // to items-dlq, with the reason, through the processing exception handler
       throw new UncheckedIOException("item " + item.getItemId() + ": " + e.getMessage(), e);

@@ -6,6 +6,7 @@ import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.PendingRequest;
 import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.metrics.EngineMetrics;
+import io.pigeonstreams.personalize.Answer;
 import io.pigeonstreams.personalize.Personalizer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +39,8 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  *
  * <p>One flush stops taking new micro-batches once it has run {@code budget} (a fraction of the
  * transaction timeout), so that a backlog (after a restart) is worked off over several
- * transactions. The work itself is the {@link Personalizer}'s.
+ * transactions. The work itself is the {@link Personalizer}'s, on the plain records {@link
+ * AvroMapping} makes of the Avro ones.
  */
 public final class RequestProcessor
     implements Processor<String, GenerationRequest, String, SpecificRecord> {
@@ -198,7 +200,7 @@ public final class RequestProcessor
   }
 
   private int images(PendingRequest p) {
-    return Math.max(1, personalizer.candidates(p.getRequest()));
+    return Math.max(1, personalizer.candidates(p.getRequest().getCandidates()));
   }
 
   private void answer(List<KeyValue<String, PendingRequest>> batch) {
@@ -207,7 +209,10 @@ public final class RequestProcessor
     for (KeyValue<String, PendingRequest> kv : batch) {
       GenerationRequest request = kv.value.getRequest();
       String userId = userId(kv.value);
-      jobs.add(new Personalizer.Job(request, userId == null ? null : history.get(userId)));
+      jobs.add(
+          new Personalizer.Job(
+              AvroMapping.request(request),
+              userId == null ? null : AvroMapping.history(history.get(userId))));
       metrics.queueWait(Duration.ofMillis(Math.max(0, now - kv.value.getEnqueuedAt())));
     }
     long start = System.nanoTime();
@@ -216,13 +221,13 @@ public final class RequestProcessor
             jobs,
             id -> {
               ValueAndTimestamp<CatalogEntry> v = catalog.get(id);
-              return v == null ? null : v.value();
+              return v == null ? null : AvroMapping.catalogItem(v.value());
             },
             context.currentSystemTimeMs());
     long took = System.nanoTime() - start;
     int generated = 0; // candidates of the requests served (a REJECTED one generated none)
     for (int i = 0; i < batch.size(); i++) {
-      if (outcomes.get(i).image().getStatus() != io.pigeonstreams.avro.Status.REJECTED) {
+      if (outcomes.get(i).answer().status() != Answer.Status.REJECTED) {
         generated += images(batch.get(i).value);
       }
     }
@@ -232,10 +237,11 @@ public final class RequestProcessor
       Personalizer.Outcome outcome = outcomes.get(i);
       String userId = userId(p);
       String key = userId != null ? userId : p.getRequest().getRequestId();
-      GeneratedImage image = outcome.image();
+      GeneratedImage image = AvroMapping.generatedImage(outcome.answer());
       context.forward(new Record<>(key, image, p.getRecordTimestamp()));
       if (outcome.pair() != null) {
-        context.forward(new Record<>(key, outcome.pair(), p.getRecordTimestamp()));
+        context.forward(
+            new Record<>(key, AvroMapping.preferencePair(outcome.pair()), p.getRecordTimestamp()));
       }
       metrics.output(image.getStatus().name(), image.getModelVersion());
       pending.delete(batch.get(i).key);

@@ -23,6 +23,7 @@ import io.pigeonstreams.data.simulation.SampleImages;
 import io.pigeonstreams.data.simulation.SimulationConfig;
 import io.pigeonstreams.data.simulation.UserSimulator;
 import io.pigeonstreams.generate.Candidate;
+import io.pigeonstreams.generate.Candidates;
 import io.pigeonstreams.generate.pigeon.EncoderScorer;
 import io.pigeonstreams.generate.pigeon.PigeonCandidates;
 import io.pigeonstreams.model.HalfWeights;
@@ -30,7 +31,6 @@ import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonInputs;
 import io.pigeonstreams.model.PigeonModel;
 import io.pigeonstreams.model.PigeonNet;
-import io.pigeonstreams.model.StyleEncoder;
 import io.pigeonstreams.model.TokenizerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -63,8 +63,7 @@ public final class DpoTrainer {
   static final float CLIP_GRAD = 1.0f;
 
   /** The stage-2 candidate grid of the paper. */
-  public static final List<Double> GRID =
-      List.of(0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0);
+  public static final List<Double> GRID = Candidates.PAPER_GRID;
 
   /**
    * Settings; the defaults are what the committed stage-2 model was trained with.
@@ -170,8 +169,7 @@ public final class DpoTrainer {
     samples = samples.subList(0, Math.min(samples.size(), settings.maxPrompts()));
     try (PigeonModel reference =
             PigeonModel.load(modelDir, stage1Name, config, tokenizerConfig, historySize);
-        StyleEncoder taste = StyleEncoder.load(modelDir)) {
-      EncoderScorer scorer = new EncoderScorer(reference.tokenizer(), taste);
+        EncoderScorer scorer = EncoderScorer.forModel(reference, modelDir)) {
       String key =
           cacheKey(
               settings,
@@ -253,17 +251,9 @@ public final class DpoTrainer {
         }
         double[] reward = scorer.personalization(images, imageHistories);
         for (int i = 0; i < batch.size(); i++) {
-          int best = 0;
-          int worst = 0;
-          for (int a = 1; a < GRID.size(); a++) {
-            double r = reward[i * GRID.size() + a];
-            if (r > reward[i * GRID.size() + best]) {
-              best = a;
-            }
-            if (r < reward[i * GRID.size() + worst]) {
-              worst = a;
-            }
-          }
+          double[] r = Arrays.copyOfRange(reward, i * GRID.size(), (i + 1) * GRID.size());
+          int best = Candidates.best(r);
+          int worst = Candidates.worst(r);
           int[] chosen = candidates.get(i).get(best).tokens();
           int[] rejected = candidates.get(i).get(worst).tokens();
           if (!Arrays.equals(chosen, rejected)) {

@@ -3,10 +3,6 @@ package io.pigeonstreams.personalize;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pigeonstreams.avro.Action;
-import io.pigeonstreams.avro.HistoryItem;
-import io.pigeonstreams.avro.Interaction;
-import io.pigeonstreams.avro.UserHistory;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,78 +11,73 @@ class HistoryPolicyTest {
 
   private final HistoryPolicy policy = new HistoryPolicy(3);
 
-  private static Interaction event(String item, Action action, long ts) {
-    return Interaction.newBuilder()
-        .setUserId("u1")
-        .setItemId(item)
-        .setAction(action)
-        .setTimestamp(Instant.ofEpochMilli(ts))
-        .build();
+  private static HistoryItem event(String item, Action action, long ts) {
+    return new HistoryItem(item, action, Instant.ofEpochMilli(ts), null);
   }
 
-  private UserHistory replay(Interaction... events) {
-    UserHistory h = null;
-    for (Interaction e : events) {
+  private History replay(HistoryItem... events) {
+    History h = null;
+    for (HistoryItem e : events) {
       h = policy.apply(h, e);
     }
     return h;
   }
 
   private static List<String> ids(List<HistoryItem> items) {
-    return items.stream().map(HistoryItem::getItemId).toList();
+    return items.stream().map(HistoryItem::itemId).toList();
   }
 
   @Test
   void shouldKeepTheMostRecentNItemsMostRecentFirst() {
-    UserHistory h =
+    History h =
         replay(
             event("a", Action.VIEW, 1),
             event("b", Action.LIKE, 2),
             event("c", Action.CLICK, 3),
             event("d", Action.SHARE, 4));
-    assertThat(ids(h.getPositives())).containsExactly("d", "c", "b");
+    assertThat(ids(h.positives())).containsExactly("d", "c", "b");
   }
 
   @Test
   void shouldMoveARepeatedItemToTheFrontInsteadOfDuplicatingIt() {
-    UserHistory h =
+    History h =
         replay(event("a", Action.VIEW, 1), event("b", Action.VIEW, 2), event("a", Action.LIKE, 3));
-    assertThat(ids(h.getPositives())).containsExactly("a", "b");
-    assertThat(h.getPositives().get(0).getAction()).isEqualTo(Action.LIKE);
+    assertThat(ids(h.positives())).containsExactly("a", "b");
+    assertThat(h.positives().get(0).action()).isEqualTo(Action.LIKE);
   }
 
   @Test
   void shouldOrderOutOfOrderEventsByTimestamp() {
-    UserHistory h = replay(event("late", Action.VIEW, 10), event("early", Action.VIEW, 5));
-    assertThat(ids(h.getPositives())).containsExactly("late", "early");
+    History h = replay(event("late", Action.VIEW, 10), event("early", Action.VIEW, 5));
+    assertThat(ids(h.positives())).containsExactly("late", "early");
   }
 
   @Test
   void shouldKeepNegativesApartAndOutOfThePositives() {
-    UserHistory h = replay(event("a", Action.LIKE, 1), event("a", Action.DISLIKE, 2));
-    assertThat(h.getPositives()).isEmpty();
-    assertThat(ids(h.getNegatives())).containsExactly("a");
+    History h = replay(event("a", Action.LIKE, 1), event("a", Action.DISLIKE, 2));
+    assertThat(h.positives()).isEmpty();
+    assertThat(ids(h.negatives())).containsExactly("a");
     // and liking it again takes it out of the negatives
     h = policy.apply(h, event("a", Action.LIKE, 3));
-    assertThat(ids(h.getPositives())).containsExactly("a");
-    assertThat(h.getNegatives()).isEmpty();
+    assertThat(ids(h.positives())).containsExactly("a");
+    assertThat(h.negatives()).isEmpty();
   }
 
   @Test
   void shouldRecognizeFeedbackOnAGeneratedImage() {
-    Interaction feedback = event("img-1", Action.LIKE, 1);
-    feedback.setGeneratedImageId("req-1/nearest-history-v1");
-    UserHistory h = replay(feedback);
-    assertThat(h.getPositives()).isEmpty();
-    assertThat(h.getFeedback()).hasSize(1);
-    assertThat(h.getFeedback().get(0).getGeneratedImageId()).isEqualTo("req-1/nearest-history-v1");
+    HistoryItem feedback =
+        new HistoryItem("img-1", Action.LIKE, Instant.ofEpochMilli(1), "req-1/nearest-history-v1");
+    History h = replay(feedback);
+    assertThat(h.positives()).isEmpty();
+    assertThat(h.feedback()).hasSize(1);
+    assertThat(h.feedback().get(0).generatedImageId()).isEqualTo("req-1/nearest-history-v1");
   }
 
   @Test
   void shouldIgnoreActionsItDoesNotKnow() {
-    UserHistory h = replay(event("a", Action.UNKNOWN, 1));
-    assertThat(h.getPositives()).isEmpty();
-    assertThat(h.getNegatives()).isEmpty();
+    History h = replay(event("a", Action.UNKNOWN, 1));
+    assertThat(h.positives()).isEmpty();
+    assertThat(h.negatives()).isEmpty();
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.pigeonstreams.data.StickerDataset;
 import io.pigeonstreams.generate.Candidate;
 import io.pigeonstreams.generate.GenerationContext;
 import io.pigeonstreams.generate.HistoryEntry;
+import io.pigeonstreams.generate.MaskedHistory;
 import io.pigeonstreams.generate.pigeon.PigeonCandidates;
 import io.pigeonstreams.generate.pigeon.PigeonComponents;
 import io.pigeonstreams.model.HalfWeights;
@@ -122,9 +123,9 @@ class DpoTrainerTest {
 
       assertThat(kept(pigeon.keep(history, 0.0, reference))).isEqualTo(80);
       // ceil(0.8 * 80) = 64 of the 80 history tokens stay
-      List<HistoryEntry> masked = pigeon.keep(history, 0.2, reference);
+      MaskedHistory masked = pigeon.keep(history, 0.2, reference);
       assertThat(kept(masked)).isEqualTo(64);
-      assertThat(pigeon.keep(List.of(), 0.2, reference)).isEmpty();
+      assertThat(pigeon.keep(List.of(), 0.2, reference).entries()).isEmpty();
 
       List<Candidate> candidates =
           pigeon.generate(
@@ -160,10 +161,13 @@ class DpoTrainerTest {
     }
   }
 
-  private static long kept(List<HistoryEntry> entries) {
-    return entries.stream()
-        .flatMapToInt(e -> Arrays.stream(e.tokens()))
-        .filter(t -> !PigeonInputs.isMasked(t))
-        .count();
+  private static long kept(MaskedHistory history) {
+    long n = 0;
+    for (boolean[] mask : history.tokenMasks()) {
+      for (boolean masked : mask) {
+        n += masked ? 0 : 1;
+      }
+    }
+    return n;
   }
 }

@@ -3,8 +3,11 @@ package io.pigeonstreams.generate.pigeon;
 import io.pigeonstreams.generate.PreferenceScorer;
 import io.pigeonstreams.generate.Vectors;
 import io.pigeonstreams.model.EmbeddingCache;
+import io.pigeonstreams.model.PigeonModel;
 import io.pigeonstreams.model.PigeonTokenizer;
 import io.pigeonstreams.model.StyleEncoder;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,9 +22,11 @@ import java.util.List;
  *       mean-centred 4x4 feature grid (layout and shape).
  * </ul>
  *
- * Owns neither model.
+ * Built for a model by {@link #forModel} (the engine, the benchmark and stage-2 training all build
+ * it there); that one owns the taste encoder it loads, an instance built with the constructor owns
+ * neither model.
  */
-public final class EncoderScorer implements PreferenceScorer {
+public final class EncoderScorer implements PreferenceScorer, AutoCloseable {
 
   /** History and reference images remembered per encoder (about 0.5 KiB each). */
   static final int CACHE_ENTRIES = 20_000;
@@ -31,9 +36,33 @@ public final class EncoderScorer implements PreferenceScorer {
   private final EmbeddingCache historyEmbeddings = new EmbeddingCache(CACHE_ENTRIES);
   private final EmbeddingCache referenceFeatures = new EmbeddingCache(CACHE_ENTRIES);
 
+  private final boolean ownsTaste;
+
+  /** Over these encoders, which it does not own. */
   public EncoderScorer(PigeonTokenizer tokenizer, StyleEncoder taste) {
+    this(tokenizer, taste, false);
+  }
+
+  private EncoderScorer(PigeonTokenizer tokenizer, StyleEncoder taste, boolean ownsTaste) {
     this.tokenizer = tokenizer;
     this.taste = taste;
+    this.ownsTaste = ownsTaste;
+  }
+
+  /**
+   * The production scorer of {@code model}: its visual tokenizer and the taste encoder in {@code
+   * dir} (the folder of the model's weights), loaded on the model's device. Closing the scorer
+   * closes that taste encoder.
+   */
+  public static EncoderScorer forModel(PigeonModel model, Path dir) throws IOException {
+    return new EncoderScorer(model.tokenizer(), StyleEncoder.load(dir, model.device()), true);
+  }
+
+  @Override
+  public void close() {
+    if (ownsTaste) {
+      taste.close();
+    }
   }
 
   @Override

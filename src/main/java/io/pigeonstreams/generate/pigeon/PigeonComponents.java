@@ -6,10 +6,10 @@ import io.pigeonstreams.generate.GenerationContext;
 import io.pigeonstreams.generate.HistoryEntry;
 import io.pigeonstreams.generate.HistoryMasker;
 import io.pigeonstreams.generate.ImageGenerator;
+import io.pigeonstreams.generate.MaskedHistory;
 import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonInputs;
 import io.pigeonstreams.model.PigeonModel;
-import io.pigeonstreams.model.StyleEncoder;
 import io.pigeonstreams.model.TokenizerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,11 +18,10 @@ import java.util.List;
 
 /**
  * The trained Pigeon model behind the engine's interfaces: its mask generator is the {@link
- * HistoryMasker} (token level: every item is returned, its masked tokens encoded by {@link
- * PigeonInputs#masked}), its personalization module and tokenizer decoder are the {@link
- * ImageGenerator}, which generates all of a request's candidates (one per alpha_r) in one batch;
- * {@link #scorer()} is the production scorer. The catalog must be tokenized with {@link
- * #tokenizer()}.
+ * HistoryMasker} (token level: every item up to N is returned with the mask of its tokens), its
+ * personalization module and tokenizer decoder are the {@link ImageGenerator}, which generates all
+ * of a request's candidates (one per alpha_r) in one batch; {@link #scorer()} is the production
+ * scorer. The catalog must be tokenized with {@link #tokenizer()}.
  */
 public final class PigeonComponents implements HistoryMasker, ImageGenerator {
 
@@ -33,14 +32,12 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
   public static final int MAX_ROWS = 64;
 
   private final PigeonModel model;
-  private final StyleEncoder taste;
   private final EncoderScorer scorer;
   private final String version;
 
-  private PigeonComponents(PigeonModel model, StyleEncoder taste, String version) {
+  private PigeonComponents(PigeonModel model, EncoderScorer scorer, String version) {
     this.model = model;
-    this.taste = taste;
-    this.scorer = new EncoderScorer(model.tokenizer(), taste);
+    this.scorer = scorer;
     this.version = version;
   }
 
@@ -80,7 +77,7 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
     PigeonModel model = PigeonModel.load(dir, name, config, tokenizerConfig, historySize, device);
     try {
       String version = name + "@" + PigeonModel.digest(PigeonModel.weightsFile(dir, name));
-      return new PigeonComponents(model, StyleEncoder.load(dir, model.device()), version);
+      return new PigeonComponents(model, EncoderScorer.forModel(model, dir), version);
     } catch (IOException | RuntimeException e) {
       model.close();
       throw e;
@@ -110,7 +107,7 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
   }
 
   @Override
-  public List<HistoryEntry> keep(List<HistoryEntry> history, double alphaH, float[] reference) {
+  public MaskedHistory keep(List<HistoryEntry> history, double alphaH, float[] reference) {
     return keepAll(
             List.of(new Task(history, alphaH, reference, model.tokenizer().tokenize(reference))))
         .get(0);
@@ -118,8 +115,8 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
 
   /** One mask-generator pass for the whole micro-batch, in chunks of at most {@link #MAX_ROWS}. */
   @Override
-  public List<List<HistoryEntry>> keepAll(List<Task> tasks) {
-    List<List<HistoryEntry>> out = new ArrayList<>();
+  public List<MaskedHistory> keepAll(List<Task> tasks) {
+    List<MaskedHistory> out = new ArrayList<>();
     for (int from = 0; from < tasks.size(); from += MAX_ROWS) {
       List<Task> chunk = tasks.subList(from, Math.min(tasks.size(), from + MAX_ROWS));
       List<PigeonInputs.Prompt> prompts = new ArrayList<>();
@@ -136,18 +133,15 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
         }
       }
       double[] alphaH = rows.stream().mapToDouble(i -> chunk.get(i).alphaH()).toArray();
-      List<List<int[]>> masked = prompts.isEmpty() ? List.of() : model.maskHistory(prompts, alphaH);
+      List<List<boolean[]>> masks =
+          prompts.isEmpty() ? List.of() : model.maskHistory(prompts, alphaH);
       int next = 0;
       for (int i = 0; i < chunk.size(); i++) {
         List<HistoryEntry> used = used(chunk.get(i).history());
-        List<HistoryEntry> kept = new ArrayList<>();
-        if (!used.isEmpty()) {
-          List<int[]> tokens = masked.get(next++);
-          for (int n = 0; n < used.size(); n++) {
-            kept.add(new HistoryEntry(used.get(n).itemId(), used.get(n).image(), tokens.get(n)));
-          }
-        }
-        out.add(kept);
+        out.add(
+            used.isEmpty()
+                ? MaskedHistory.unmasked(List.of())
+                : new MaskedHistory(used, masks.get(next++)));
       }
     }
     return out;
@@ -179,9 +173,10 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
     for (GenerationContext context : contexts) {
       PigeonInputs.Prompt prompt =
           new PigeonInputs.Prompt(
-              context.history().stream().map(HistoryEntry::tokens).toList(),
+              context.history().tokens(),
               context.referenceTokens(),
-              context.caption());
+              context.caption(),
+              context.history().tokenMasks());
       for (double a : context.alphaR()) {
         rows.add(prompt);
         alphas.add(a);
@@ -219,7 +214,8 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
       history.add(new HistoryEntry("warm-up-" + n, null, tokens));
     }
     GenerationContext one =
-        new GenerationContext("warm-up", history, null, tokens, "warm up", List.of(0.5));
+        new GenerationContext(
+            "warm-up", MaskedHistory.unmasked(history), null, tokens, "warm up", List.of(0.5));
     Task mask = new Task(history, 0.2, null, tokens);
     double msPerRow = 0;
     for (int b = 1; ; b = Math.min(rows, b * 2)) {
@@ -237,7 +233,7 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
 
   @Override
   public void close() {
-    taste.close();
+    scorer.close();
     model.close();
   }
 }

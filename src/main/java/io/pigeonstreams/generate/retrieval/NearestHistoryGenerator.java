@@ -4,15 +4,13 @@ import io.pigeonstreams.generate.Candidate;
 import io.pigeonstreams.generate.GenerationContext;
 import io.pigeonstreams.generate.HistoryEntry;
 import io.pigeonstreams.generate.ImageGenerator;
-import io.pigeonstreams.generate.Vectors;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
- * The benchmark's NearestHistory baseline as an engine generator: returns the (kept) history image
- * closest to the reference in pixels, what a filtering recommender would show. With several
- * candidates, the next-closest ones. With no history (cold start) it returns the reference.
+ * The benchmark's NearestHistory baseline as an engine generator ({@link NearestHistory}): returns
+ * the (kept) history image closest to the reference in pixels. With several candidates, the
+ * next-closest ones. With no history (cold start) it returns the reference.
  */
 public final class NearestHistoryGenerator implements ImageGenerator {
 
@@ -23,10 +21,8 @@ public final class NearestHistoryGenerator implements ImageGenerator {
 
   @Override
   public List<Candidate> generate(GenerationContext context) {
-    List<HistoryEntry> ranked = new ArrayList<>(context.history());
-    ranked.sort(
-        Comparator.comparingDouble(
-            (HistoryEntry h) -> Vectors.squaredDistance(h.image(), context.reference())));
+    List<HistoryEntry> ranked =
+        NearestHistory.rank(context.history().entries(), HistoryEntry::image, context.reference());
     List<Candidate> out = new ArrayList<>();
     for (int i = 0; i < context.alphaR().size(); i++) {
       double alphaR = context.alphaR().get(i);

@@ -2,6 +2,7 @@ package io.pigeonstreams.generate.retrieval;
 
 import io.pigeonstreams.generate.HistoryEntry;
 import io.pigeonstreams.generate.HistoryMasker;
+import io.pigeonstreams.generate.MaskedHistory;
 import io.pigeonstreams.generate.Vectors;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,14 +18,14 @@ import java.util.stream.IntStream;
 public final class PaletteOutlierMasker implements HistoryMasker {
 
   @Override
-  public List<HistoryEntry> keep(List<HistoryEntry> history, double alphaH, float[] reference) {
+  public MaskedHistory keep(List<HistoryEntry> history, double alphaH, float[] reference) {
     int n = history.size();
     if (n == 0) {
-      return List.of();
+      return MaskedHistory.unmasked(List.of());
     }
     int keep = Math.max(1, (int) Math.ceil((1 - alphaH) * n - 1e-9));
     if (keep >= n) {
-      return List.copyOf(history);
+      return MaskedHistory.unmasked(history);
     }
     List<double[]> hists =
         history.stream().map(h -> PaletteTokenizer.histogram(h.tokens())).toList();
@@ -43,6 +44,6 @@ public final class PaletteOutlierMasker implements HistoryMasker {
                 .limit(keep)
                 .toList());
     kept.sort(Comparator.naturalOrder()); // back to most-recent-first order
-    return kept.stream().map(history::get).toList();
+    return MaskedHistory.unmasked(kept.stream().map(history::get).toList());
   }
 }

@@ -1,0 +1,59 @@
+package io.pigeonstreams.personalize;
+
+import io.pigeonstreams.generate.HistoryEntry;
+import io.pigeonstreams.generate.VisualTokenizer;
+import io.pigeonstreams.image.StickerImage;
+import java.io.IOException;
+
+/**
+ * Catalog items and their visual tokens: an arriving item is tokenized once ({@link #entry}); a
+ * request reads an item's stored tokens, or fresh ones when another tokenizer (an older model) made
+ * them.
+ */
+public final class CatalogTokenizer {
+
+  private final VisualTokenizer tokenizer;
+
+  public CatalogTokenizer(VisualTokenizer tokenizer) {
+    this.tokenizer = tokenizer;
+  }
+
+  /** A catalog entry for an arriving item: its raster at model resolution and its tokens. */
+  public static CatalogItem entry(NewItem item, VisualTokenizer tokenizer, int maxSide)
+      throws IOException {
+    if (item.image() == null) {
+      throw new IOException("item " + item.itemId() + " has no inline image");
+    }
+    float[] image = StickerImage.fromPng(item.image(), maxSide);
+    return new CatalogItem(
+        item.itemId(),
+        item.caption(),
+        item.category(),
+        item.style(),
+        StickerImage.toRaw(image),
+        tokenizer.tokenize(image),
+        tokenizer.name(),
+        item.createdAt());
+  }
+
+  /** The item's image: 3x32x32 CHW in [0, 1]. */
+  static float[] image(CatalogItem item) {
+    return StickerImage.fromRaw(item.raster());
+  }
+
+  /** The item as the generator sees it in a history. */
+  HistoryEntry historyEntry(CatalogItem item) {
+    float[] image = image(item);
+    return new HistoryEntry(item.itemId(), image, tokens(item, image));
+  }
+
+  /** The item's tokens, or fresh ones when another tokenizer (an older model) made them. */
+  int[] tokens(CatalogItem item, float[] image) {
+    return tokenizer.name().equals(item.tokenizer()) ? item.tokens() : tokenizer.tokenize(image);
+  }
+
+  /** Tokens for an image that is not in the catalog (an inline reference). */
+  int[] tokenize(float[] image) {
+    return tokenizer.tokenize(image);
+  }
+}

@@ -1,0 +1,204 @@
+package io.pigeonstreams.topology;
+
+import io.pigeonstreams.avro.CatalogEntry;
+import io.pigeonstreams.avro.GeneratedImage;
+import io.pigeonstreams.avro.GenerationRequest;
+import io.pigeonstreams.avro.Interaction;
+import io.pigeonstreams.avro.Item;
+import io.pigeonstreams.avro.PreferencePair;
+import io.pigeonstreams.avro.PreferenceScores;
+import io.pigeonstreams.avro.PreferenceSource;
+import io.pigeonstreams.avro.Status;
+import io.pigeonstreams.avro.UserHistory;
+import io.pigeonstreams.generate.PreferenceScorer;
+import io.pigeonstreams.image.StickerImage;
+import io.pigeonstreams.personalize.Action;
+import io.pigeonstreams.personalize.Answer;
+import io.pigeonstreams.personalize.CandidatePair;
+import io.pigeonstreams.personalize.CatalogItem;
+import io.pigeonstreams.personalize.History;
+import io.pigeonstreams.personalize.HistoryItem;
+import io.pigeonstreams.personalize.NewItem;
+import io.pigeonstreams.personalize.Request;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Avro records of the topics and stores to the personalization pipeline's plain records and
+ * back: the one place where {@code io.pigeonstreams.avro} meets {@code personalize}. Field for
+ * field, so that what the engine publishes is what it published when the pipeline read Avro itself.
+ */
+public final class AvroMapping {
+
+  private AvroMapping() {}
+
+  public static Request request(GenerationRequest r) {
+    return new Request(
+        r.getRequestId(),
+        r.getUserId(),
+        r.getReferenceItemId(),
+        r.getReferenceImage() == null ? null : StickerImage.bytes(r.getReferenceImage()),
+        r.getInstruction(),
+        r.getAlphaH(),
+        r.getAlphaR(),
+        r.getCandidates(),
+        r.getExperimentVariant(),
+        r.getTimestamp());
+  }
+
+  public static History history(UserHistory h) {
+    return h == null
+        ? null
+        : new History(items(h.getPositives()), items(h.getNegatives()), items(h.getFeedback()));
+  }
+
+  public static UserHistory userHistory(History h) {
+    return UserHistory.newBuilder()
+        .setPositives(avroItems(h.positives()))
+        .setNegatives(avroItems(h.negatives()))
+        .setFeedback(avroItems(h.feedback()))
+        .build();
+  }
+
+  /** An interaction as the history item it would add. */
+  public static HistoryItem historyItem(Interaction i) {
+    return new HistoryItem(
+        i.getItemId(),
+        Action.valueOf(i.getAction().name()),
+        i.getTimestamp(),
+        i.getGeneratedImageId());
+  }
+
+  public static NewItem newItem(Item item) {
+    return new NewItem(
+        item.getItemId(),
+        item.getImage() == null ? null : StickerImage.bytes(item.getImage()),
+        item.getCaption(),
+        item.getCategory(),
+        item.getStyle(),
+        item.getCreatedAt());
+  }
+
+  public static CatalogItem catalogItem(CatalogEntry e) {
+    return e == null
+        ? null
+        : new CatalogItem(
+            e.getItemId(),
+            e.getCaption(),
+            e.getCategory(),
+            e.getStyle(),
+            StickerImage.bytes(e.getRaster()),
+            toArray(e.getTokens()),
+            e.getTokenizer(),
+            e.getCreatedAt());
+  }
+
+  public static CatalogEntry catalogEntry(CatalogItem c) {
+    return CatalogEntry.newBuilder()
+        .setItemId(c.itemId())
+        .setCaption(c.caption())
+        .setCategory(c.category())
+        .setStyle(c.style())
+        .setRaster(ByteBuffer.wrap(c.raster()))
+        .setTokens(ints(c.tokens()))
+        .setTokenizer(c.tokenizer())
+        .setCreatedAt(c.createdAt())
+        .build();
+  }
+
+  public static GeneratedImage generatedImage(Answer a) {
+    return GeneratedImage.newBuilder()
+        .setRequestId(a.requestId())
+        .setUserId(a.userId())
+        .setImageId(a.imageId())
+        .setModelVersion(a.modelVersion())
+        .setExperimentVariant(a.experimentVariant())
+        .setLatencyMs(a.latencyMs())
+        .setTimestamp(a.timestamp())
+        .setStatus(Status.valueOf(a.status().name()))
+        .setReason(a.reason())
+        .setImage(a.image() == null ? null : ByteBuffer.wrap(a.image()))
+        .setImageUri(a.imageUri())
+        .setHistoryItemIds(a.historyItemIds())
+        .setMaskedHistoryItemIds(a.maskedHistoryItemIds())
+        .setAlphaH(a.alphaH())
+        .setAlphaR(a.alphaR())
+        .setScores(a.scores() == null ? null : scores(a.scores()))
+        .build();
+  }
+
+  public static PreferencePair preferencePair(CandidatePair p) {
+    return PreferencePair.newBuilder()
+        .setPairId(p.pairId())
+        .setUserId(p.userId())
+        .setRequestId(p.requestId())
+        .setHistoryItemIds(p.historyItemIds())
+        .setReferenceItemId(p.referenceItemId())
+        .setReferenceTokens(ints(p.referenceTokens()))
+        .setAlphaH(p.alphaH())
+        .setMaskedHistoryItemIds(p.maskedHistoryItemIds())
+        .setInstruction(p.instruction())
+        .setChosenAlphaR(p.chosenAlphaR())
+        .setRejectedAlphaR(p.rejectedAlphaR())
+        .setChosenImage(p.chosenImage() == null ? null : ByteBuffer.wrap(p.chosenImage()))
+        .setChosenImageUri(p.chosenImageUri())
+        .setRejectedImage(p.rejectedImage() == null ? null : ByteBuffer.wrap(p.rejectedImage()))
+        .setRejectedImageUri(p.rejectedImageUri())
+        .setChosenTokens(ints(p.chosenTokens()))
+        .setRejectedTokens(ints(p.rejectedTokens()))
+        .setChosenScores(scores(p.chosenScores()))
+        .setRejectedScores(scores(p.rejectedScores()))
+        .setSource(PreferenceSource.MODEL_SCORE)
+        .setModelVersion(p.modelVersion())
+        .setTimestamp(p.timestamp())
+        .build();
+  }
+
+  private static PreferenceScores scores(PreferenceScorer.Scores s) {
+    return new PreferenceScores(s.personalization(), s.semanticAlignment());
+  }
+
+  private static List<HistoryItem> items(List<io.pigeonstreams.avro.HistoryItem> items) {
+    List<HistoryItem> out = new ArrayList<>(items.size());
+    for (io.pigeonstreams.avro.HistoryItem i : items) {
+      out.add(
+          new HistoryItem(
+              i.getItemId(),
+              Action.valueOf(i.getAction().name()),
+              i.getTimestamp(),
+              i.getGeneratedImageId()));
+    }
+    return out;
+  }
+
+  private static List<io.pigeonstreams.avro.HistoryItem> avroItems(List<HistoryItem> items) {
+    List<io.pigeonstreams.avro.HistoryItem> out = new ArrayList<>(items.size());
+    for (HistoryItem i : items) {
+      out.add(
+          io.pigeonstreams.avro.HistoryItem.newBuilder()
+              .setItemId(i.itemId())
+              .setAction(io.pigeonstreams.avro.Action.valueOf(i.action().name()))
+              .setTimestamp(i.timestamp())
+              .setGeneratedImageId(i.generatedImageId())
+              .build());
+    }
+    return out;
+  }
+
+  private static List<Integer> ints(int[] values) {
+    List<Integer> out = new ArrayList<>(values.length);
+    for (int v : values) {
+      out.add(v);
+    }
+    return out;
+  }
+
+  private static int[] toArray(List<Integer> values) {
+    int[] out = new int[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i);
+    }
+    return out;
+  }
+}

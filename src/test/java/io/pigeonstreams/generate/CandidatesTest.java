@@ -1,0 +1,49 @@
+package io.pigeonstreams.generate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CandidatesTest {
+
+  @Test
+  void shouldSpreadThePapersElevenValuesOverTheUnitInterval() {
+    // When the grid of 11 is built
+    List<Double> grid = Candidates.alphaRGrid(11);
+
+    // Then it is the paper's {0.0, 0.1, ..., 1.0}, value for value
+    assertThat(grid).containsExactly(0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0);
+    assertThat(Candidates.PAPER_GRID).isEqualTo(grid);
+    assertThat(Candidates.alphaRGrid(3)).containsExactly(0.0, 0.5, 1.0);
+    assertThatThrownBy(() -> Candidates.alphaRGrid(1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void shouldChooseTheFirstOfTiedBestAndWorstCandidates() {
+    // Given scores with a tie at the top and at the bottom
+    double[] scores = {0.2, 0.9, 0.1, 0.9, 0.1};
+
+    // Then the first of each tie is chosen
+    assertThat(Candidates.best(scores)).isEqualTo(1);
+    assertThat(Candidates.worst(scores)).isEqualTo(2);
+  }
+
+  @Test
+  void shouldRankByTheCombinedScore() {
+    // Given one candidate more personalized, another better aligned, and a balanced one
+    List<PreferenceScorer.Scores> scores =
+        List.of(
+            new PreferenceScorer.Scores(0.9, 0.0),
+            new PreferenceScorer.Scores(0.0, 0.8),
+            new PreferenceScorer.Scores(0.6, 0.6));
+
+    // When they are ranked by the combined score
+    double[] combined = Candidates.combined(scores);
+
+    // Then the balanced one wins and the aligned one loses
+    assertThat(Candidates.best(combined)).isEqualTo(2);
+    assertThat(Candidates.worst(combined)).isEqualTo(1);
+  }
+}
