@@ -120,13 +120,17 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .resideInAnyPackage("ai.djl..");
 
-  /** The request pipeline has no Kafka in it: it runs, and is tested, without a broker. */
+  /**
+   * The request pipeline has no Kafka and no Avro in it: it runs, and is tested, without a broker;
+   * {@code topology.AvroMapping} is the one place records meet it.
+   */
   @ArchTest
-  static final ArchRule pipelineWithoutKafka =
+  static final ArchRule pipelineWithoutKafkaOrAvro =
       noClasses()
           .that()
           .resideInAPackage("io.pigeonstreams.personalize..")
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage("org.apache.kafka..");
+          .resideInAnyPackage(
+              "org.apache.kafka..", "org.apache.avro..", "io.pigeonstreams.avro..");
 }
