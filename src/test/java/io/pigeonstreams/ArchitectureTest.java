@@ -131,6 +131,5 @@ class ArchitectureTest {
           .resideInAPackage("io.pigeonstreams.personalize..")
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage(
-              "org.apache.kafka..", "org.apache.avro..", "io.pigeonstreams.avro..");
+          .resideInAnyPackage("org.apache.kafka..", "org.apache.avro..", "io.pigeonstreams.avro..");
 }

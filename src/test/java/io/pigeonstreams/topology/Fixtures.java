@@ -6,12 +6,25 @@ import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.data.StickerDataset;
-import io.pigeonstreams.engine.EngineComponents;
-import io.pigeonstreams.engine.EngineConfig;
+import io.pigeonstreams.generate.ImageGenerator;
+import io.pigeonstreams.generate.VisualTokenizer;
+import io.pigeonstreams.generate.retrieval.NearestHistoryGenerator;
+import io.pigeonstreams.generate.retrieval.PaletteOutlierMasker;
+import io.pigeonstreams.generate.retrieval.PaletteStructureScorer;
+import io.pigeonstreams.generate.retrieval.PaletteTokenizer;
 import io.pigeonstreams.image.StickerImage;
+import io.pigeonstreams.metrics.EngineMetrics;
+import io.pigeonstreams.personalize.ClaimCheck;
+import io.pigeonstreams.personalize.HistoryPolicy;
+import io.pigeonstreams.personalize.Personalizer;
+import io.pigeonstreams.topology.RequestProcessor.Batching;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 
 /** Real catalog items (emoji from the committed dataset) and requests for topology tests. */
 public final class Fixtures {
@@ -52,27 +65,51 @@ public final class Fixtures {
         .setTimestamp(Instant.ofEpochMilli(1_000));
   }
 
-  public static EngineComponents components() {
-    return EngineComponents.retrieval();
+  /** The topics with the default serialization (single-object Avro). */
+  public static Topics topics() {
+    return new Topics(Map.of());
+  }
+
+  /**
+   * The topology from its parts, without the engine: the retrieval components (no model) with
+   * {@code generator} in place of the nearest-history generator, and the defaults of {@code
+   * pigeon-streams.properties} (history 5, α_h 0.2, α_r 0.5, one candidate by default, at most 11).
+   */
+  public static Topology topology(
+      Topics topics, ImageGenerator generator, Batching batching, EngineMetrics metrics) {
+    VisualTokenizer tokenizer = new PaletteTokenizer();
+    Personalizer personalizer =
+        new Personalizer(
+            new Personalizer.Settings(0.2, 0.5, 1, 11, 262_144, 1024, "control"),
+            tokenizer,
+            new PaletteOutlierMasker(),
+            generator,
+            new PaletteStructureScorer(),
+            new ClaimCheck(262_144, Path.of("claims")));
+    personalizer.onStage(metrics::stage);
+    return PigeonTopology.build(
+        topics, new HistoryPolicy(5), tokenizer, personalizer, 1024, batching, metrics);
   }
 
   /** Each request answered as it arrives (micro-batches of one): see MicroBatchingTest. */
-  public static EngineConfig config() {
-    return config(1, 0);
+  public static Topology topology(Topics topics) {
+    return topology(
+        topics, new NearestHistoryGenerator(), Batching.perRecord(), EngineMetrics.none());
   }
 
-  public static EngineConfig config(int batchRequests, int batchDelayMs) {
-    return EngineConfig.of(
-        Map.of(
-            "application.id",
-            "pigeon-test",
-            "bootstrap.servers",
-            "localhost:9",
-            "state.dir",
-            System.getProperty("java.io.tmpdir") + "/pigeon-ttd",
-            "pigeon.batch.max.requests",
-            Integer.toString(batchRequests),
-            "pigeon.batch.max.delay.ms",
-            Integer.toString(batchDelayMs)));
+  /** Kafka Streams settings for the test driver: exactly-once and the dead-letter handlers. */
+  public static Properties streamsProperties() {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "pigeon-test");
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
+    p.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/pigeon-ttd");
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+    p.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterHandler.class.getName());
+    p.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+    return p;
   }
 }

@@ -2,6 +2,8 @@ package io.pigeonstreams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pigeonstreams.avro.Action;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
@@ -9,11 +11,12 @@ import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.avro.PendingRequest;
 import io.pigeonstreams.avro.Status;
-import io.pigeonstreams.engine.EngineComponents;
-import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.generate.Candidate;
 import io.pigeonstreams.generate.GenerationContext;
 import io.pigeonstreams.generate.ImageGenerator;
+import io.pigeonstreams.generate.retrieval.NearestHistoryGenerator;
+import io.pigeonstreams.metrics.EngineMetrics;
+import io.pigeonstreams.topology.RequestProcessor.Batching;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,14 +37,8 @@ class MicroBatchingTest {
 
   /** The retrieval generator, recording each call's batch and failing on request "boom". */
   static final class RecordingGenerator implements ImageGenerator {
-    final ImageGenerator inner = EngineComponents.retrieval().generator();
+    final ImageGenerator inner = new NearestHistoryGenerator();
     final List<List<String>> batches = new ArrayList<>();
-    double warmUpMs;
-
-    @Override
-    public double warmUp(int maxRows) {
-      return warmUpMs;
-    }
 
     @Override
     public String modelVersion() {
@@ -69,19 +66,23 @@ class MicroBatchingTest {
 
   private final RecordingGenerator generator = new RecordingGenerator();
   private TopologyTestDriver driver;
-  private PigeonEngine engine;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private TestInputTopic<String, GenerationRequest> requests;
   private TestOutputTopic<String, GeneratedImage> generated;
 
   private void start(int batchRequests, int delayMs) {
-    EngineComponents retrieval = EngineComponents.retrieval();
-    engine =
-        new PigeonEngine(
-            Fixtures.config(batchRequests, delayMs),
-            new EngineComponents(
-                retrieval.tokenizer(), retrieval.masker(), generator, retrieval.scorer()));
-    Topics topics = engine.topics();
-    driver = new TopologyTestDriver(engine.topology(), engine.streamsProperties());
+    start(batchRequests, delayMs, Integer.MAX_VALUE);
+  }
+
+  private void start(int batchRequests, int delayMs, int batchImages) {
+    Topics topics = Fixtures.topics();
+    Batching batching =
+        new Batching(batchRequests, batchImages, Duration.ofMillis(delayMs), Duration.ofSeconds(2));
+    driver =
+        new TopologyTestDriver(
+            Fixtures.topology(topics, generator, batching, new EngineMetrics(registry)),
+            Fixtures.streamsProperties());
     TestInputTopic<String, Item> items =
         driver.createInputTopic(
             topics.items.name(), new StringSerializer(), topics.items.valueSerde().serializer());
@@ -144,7 +145,7 @@ class MicroBatchingTest {
     assertThat(generator.batches).containsExactly(List.of("r0", "r1", "r2", "r3"));
     assertThat(pending()).isZero();
     // and the meters saw one batch of four requests, four OK answers
-    assertThat(engine.scrape())
+    assertThat(registry.scrape())
         .contains("pigeon_batch_requests_count 1")
         .contains("pigeon_batch_requests_sum 4.0")
         .contains("pigeon_queue_wait_seconds_count 4")
@@ -195,10 +196,9 @@ class MicroBatchingTest {
 
   @Test
   void shouldCutABatchAtTheImagesThatFitTheTransactionBudget() {
-    // Given a generator that takes 40 ms per image: 5 images fit the budget, a quarter of the 10 s
-    // transaction timeout shared by 2 flushes x 3 tasks (416 ms), at 2 x 40 ms per image
-    generator.warmUpMs = 40;
-    start(4, 60_000);
+    // Given micro-batches of at most 4 requests and 5 candidate images (what the engine's
+    // BatchingPolicy gives a 40 ms-per-image generator: PigeonEngineTest)
+    start(4, 60_000, 5);
 
     // When requests for 2, 2, 1 and 3 candidates arrive
     request("r0", 2);

@@ -12,8 +12,6 @@ import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.avro.PreferencePair;
 import io.pigeonstreams.avro.Status;
 import io.pigeonstreams.avro.UserHistory;
-import io.pigeonstreams.engine.EngineConfig;
-import io.pigeonstreams.engine.PigeonEngine;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -41,10 +39,8 @@ class PigeonTopologyTest {
 
   @BeforeEach
   void startDriver() {
-    EngineConfig config = Fixtures.config();
-    PigeonEngine engine = new PigeonEngine(config, Fixtures.components());
-    topics = engine.topics();
-    driver = new TopologyTestDriver(engine.topology(), engine.streamsProperties());
+    topics = Fixtures.topics();
+    driver = new TopologyTestDriver(Fixtures.topology(topics), Fixtures.streamsProperties());
     items = input(topics.items);
     interactions = input(topics.interactions);
     requests = input(topics.requests);
