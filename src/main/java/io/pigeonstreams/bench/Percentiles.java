@@ -4,18 +4,18 @@ import java.util.Arrays;
 import java.util.Collection;
 
 /** Nearest-rank percentiles of a sample. */
-final class Percentiles {
+public final class Percentiles {
 
   private final double[] sorted;
 
-  Percentiles(Collection<? extends Number> values) {
+  public Percentiles(Collection<? extends Number> values) {
     if (values.isEmpty()) {
       throw new IllegalArgumentException("no values");
     }
     sorted = values.stream().mapToDouble(Number::doubleValue).sorted().toArray();
   }
 
-  Percentiles(double[] values) {
+  public Percentiles(double[] values) {
     if (values.length == 0) {
       throw new IllegalArgumentException("no values");
     }
@@ -24,7 +24,7 @@ final class Percentiles {
   }
 
   /** The smallest value with at least {@code p} percent of the sample at or below it. */
-  double at(double p) {
+  public double at(double p) {
     if (!(p > 0 && p <= 100)) {
       throw new IllegalArgumentException("percentile must be in (0, 100], got " + p);
     }
@@ -32,11 +32,11 @@ final class Percentiles {
     return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)];
   }
 
-  int count() {
+  public int count() {
     return sorted.length;
   }
 
-  double max() {
+  public double max() {
     return sorted[sorted.length - 1];
   }
 }

@@ -1,8 +1,5 @@
 package io.pigeonstreams.cli;
 
-import io.pigeonstreams.bench.GenerationBenchCommand;
-import io.pigeonstreams.bench.HistoryBenchCommand;
-import io.pigeonstreams.bench.ModelBenchCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -14,9 +11,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Benchmarks of the streaming engine on an in-process Kafka broker.",
     subcommands = {
-      HistoryBenchCommand.class,
-      ModelBenchCommand.class,
-      GenerationBenchCommand.class
+      BenchHistoryCommand.class,
+      BenchModelCommand.class,
+      BenchGenerationCommand.class
     })
 public final class BenchCommand implements Runnable {
 

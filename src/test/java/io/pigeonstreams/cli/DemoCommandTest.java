@@ -2,8 +2,12 @@ package io.pigeonstreams.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -18,20 +22,42 @@ import picocli.CommandLine;
 class DemoCommandTest {
 
   @Test
-  void shouldAnswerEveryRequestAndWriteAContactSheet(@TempDir Path out) {
+  void shouldAnswerEveryRequestShowOnlyProgressAndSummaryAndLogTheRest(@TempDir Path out)
+      throws Exception {
+    // Given the demo's console, and the process's own stderr watched
     StringWriter console = new StringWriter();
     CommandLine cli = PigeonCli.newCommandLine();
     cli.setOut(new PrintWriter(console, true));
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    PrintStream realErr = System.err;
+    System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
 
-    int code = cli.execute("demo", "--requests", "30", "--users", "10", "--out", out.toString());
+    // When a small demo runs
+    int code;
+    try {
+      code = cli.execute("demo", "--requests", "30", "--users", "10", "--out", out.toString());
+    } finally {
+      System.setErr(realErr);
+    }
 
+    // Then 30 requests plus 2 invalid ones on purpose were each answered exactly once
     String text = console.toString();
     assertThat(code).as(text).isZero();
-    // 30 requests plus 2 invalid ones on purpose, each answered exactly once
     assertThat(text).contains("requests sent        32");
     assertThat(text).contains("answers (committed)  32 for 32 distinct requests");
     assertThat(text).containsPattern("REJECTED\\s+2");
     assertThat(text).contains("dead letters         2");
     assertThat(out.resolve("contact-sheet.png")).isRegularFile();
+    // And the long steps showed their progress
+    assertThat(text).containsPattern("Loading \\d+ catalog items: 25% 50% 75% 100% \\(");
+    assertThat(text).containsPattern("Generating 32 answers .*: 25% 50% 75% 100% \\(");
+    // And what the libraries said, the expected dead letters included, is in the log, not on stderr
+    Path log = out.resolve(DemoCommand.LOG_NAME);
+    assertThat(text).contains(log.toString());
+    assertThat(Files.readString(log))
+        .contains("interactions-dlq")
+        .contains("generation-requests-dlq");
+    assertThat(stderr.toString(StandardCharsets.UTF_8)).doesNotContain("-dlq");
+    assertThat(text).doesNotContain("-dlq").doesNotContain("\tat ");
   }
 }

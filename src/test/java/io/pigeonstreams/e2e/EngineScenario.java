@@ -7,7 +7,6 @@ import io.pigeonstreams.avro.Action;
 import io.pigeonstreams.avro.DeadLetter;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
-import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.avro.PreferencePair;
 import io.pigeonstreams.avro.Status;
@@ -15,27 +14,20 @@ import io.pigeonstreams.data.StickerDataset;
 import io.pigeonstreams.engine.EngineComponents;
 import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.engine.PigeonEngine;
-import io.pigeonstreams.image.StickerImage;
 import io.pigeonstreams.kafka.CommittedReader;
 import io.pigeonstreams.topology.Topic;
 import io.pigeonstreams.topology.Topics;
-import java.nio.ByteBuffer;
+import io.pigeonstreams.workload.Records;
+import io.pigeonstreams.workload.TopicProducer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,13 +63,13 @@ abstract class EngineScenario {
       assertThat(engine.awaitReady(Duration.ofSeconds(60))).isTrue();
       Topics topics = engine.topics();
 
-      try (KafkaProducer<String, byte[]> producer = producer()) {
+      try (TopicProducer producer = TopicProducer.connect(bootstrapServers(), 5)) {
         // And a catalog of real emoji, and a user who liked five of them
         StickerDataset ds = TestData.dataset();
         for (int e = 0; e < 5; e++) {
-          send(producer, topics.items, "google/" + e, item("google/" + e, ds.image(e, 0)));
+          producer.send(topics.items, "google/" + e, item("google/" + e, ds.image(e, 0)));
         }
-        send(producer, topics.items, REFERENCE, item(REFERENCE, ds.image(5, 2)));
+        producer.send(topics.items, REFERENCE, item(REFERENCE, ds.image(5, 2)));
         producer.flush();
         await(
             () ->
@@ -85,7 +77,8 @@ abstract class EngineScenario {
                     && engine.catalogStore().get("google/4") != null,
             "catalog loaded");
         for (int e = 0; e < 5; e++) {
-          send(producer, topics.interactions, "u1", interaction("u1", "google/" + e, e));
+          producer.send(
+              topics.interactions, "u1", Records.interaction("u1", "google/" + e, Action.LIKE, e));
         }
         producer.flush();
         await(
@@ -96,12 +89,12 @@ abstract class EngineScenario {
             "history built");
 
         // When requests arrive (a normal one, a cold start, an invalid one) among garbage
-        send(producer, topics.requests, "u1", request("r-ok", "u1").build());
-        send(producer, topics.requests, "u2", request("r-cold", "u2").build());
-        send(producer, topics.requests, "u1", request("r-bad", "u1").setAlphaH(1.5).build());
-        send(producer, topics.requests, "u1", request("r-sweep", "u1").setCandidates(11).build());
-        producer.send(new ProducerRecord<>(topics.interactions.name(), "u1", new byte[] {1, 2, 3}));
-        producer.send(new ProducerRecord<>(topics.requests.name(), "u1", new byte[] {4, 5, 6}));
+        producer.send(topics.requests, "u1", request("r-ok", "u1").build());
+        producer.send(topics.requests, "u2", request("r-cold", "u2").build());
+        producer.send(topics.requests, "u1", request("r-bad", "u1").setAlphaH(1.5).build());
+        producer.send(topics.requests, "u1", request("r-sweep", "u1").setCandidates(11).build());
+        producer.sendUndecodable(topics.interactions, "u1", new byte[] {1, 2, 3});
+        producer.sendUndecodable(topics.requests, "u1", new byte[] {4, 5, 6});
         producer.flush();
       }
 
@@ -170,24 +163,6 @@ abstract class EngineScenario {
     return 0.5 * s.getPersonalization() + 0.5 * s.getSemanticAlignment();
   }
 
-  private KafkaProducer<String, byte[]> producer() {
-    return producer(bootstrapServers());
-  }
-
-  static KafkaProducer<String, byte[]> producer(String bootstrapServers) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-  }
-
-  static <V> void send(
-      KafkaProducer<String, byte[]> producer, Topic<String, V> topic, String key, V value) {
-    producer.send(
-        new ProducerRecord<>(
-            topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), value)));
-  }
-
   /** Reads a topic with read_committed until {@code expected} records, then 2 s more for extras. */
   private <V> List<V> consume(String topic, Deserializer<V> deserializer, int expected) {
     return CommittedReader.read(
@@ -216,29 +191,12 @@ abstract class EngineScenario {
     }
   }
 
+  /** A catalog item whose style is its id's prefix ({@code style/name}). */
   static Item item(String id, float[] image) {
-    return Item.newBuilder()
-        .setItemId(id)
-        .setImage(ByteBuffer.wrap(StickerImage.toPng(image)))
-        .setCaption(id)
-        .setStyle(id.substring(0, id.indexOf('/')))
-        .build();
-  }
-
-  static Interaction interaction(String user, String item, long ts) {
-    return Interaction.newBuilder()
-        .setUserId(user)
-        .setItemId(item)
-        .setAction(Action.LIKE)
-        .setTimestamp(Instant.ofEpochMilli(ts))
-        .build();
+    return Records.item(id, image, id, "", id.substring(0, id.indexOf('/')));
   }
 
   private static GenerationRequest.Builder request(String id, String user) {
-    return GenerationRequest.newBuilder()
-        .setRequestId(id)
-        .setUserId(user)
-        .setReferenceItemId(REFERENCE)
-        .setTimestamp(Instant.now());
+    return Records.request(id, user, REFERENCE);
   }
 }

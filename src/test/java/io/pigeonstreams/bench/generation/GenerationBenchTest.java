@@ -1,8 +1,11 @@
-package io.pigeonstreams.bench;
+package io.pigeonstreams.bench.generation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pigeonstreams.bench.BenchResults;
 import io.pigeonstreams.cli.BenchCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +49,7 @@ class GenerationBenchTest {
     // Then it succeeds and writes name,value,unit rows with every figure the issue asks for
     assertThat(exit).isZero();
     List<String> lines =
-        Files.readAllLines(out.resolve(GenerationBenchCommand.CSV_NAME), StandardCharsets.UTF_8);
+        Files.readAllLines(out.resolve(GenerationReport.CSV_NAME), StandardCharsets.UTF_8);
     assertThat(lines.get(0)).isEqualTo(BenchResults.CSV_HEADER);
     Map<String, Double> values = new LinkedHashMap<>();
     for (String line : lines.subList(1, lines.size())) {
@@ -76,10 +79,29 @@ class GenerationBenchTest {
   }
 
   @Test
-  void shouldRefuseNonsenseSettings(@TempDir Path out) {
-    int exit =
-        new CommandLine(new BenchCommand())
-            .execute("generation", "--out", out.toString(), "--batch", "0");
-    assertThat(exit).isNotZero();
+  void shouldRefuseABatchBelowOneNamingItBeforeLoadingAnything(@TempDir Path out) {
+    // Given a batch size of 0
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new BenchCommand());
+    cli.setErr(new PrintWriter(err, true));
+
+    // When the benchmark is asked to run with it
+    int exit = cli.execute("generation", "--out", out.toString(), "--batch", "0");
+
+    // Then it is a usage error that names the setting and its value, and nothing was measured
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("batch must be >= 1, got 0").doesNotContain("\tat ");
+    assertThat(out.resolve(GenerationReport.CSV_NAME)).doesNotExist();
+  }
+
+  @Test
+  void shouldRefuseANegativeDelayButAcceptZero() {
+    // Given settings that differ only in D
+    // When D is 0 (no waiting) it is accepted; when negative it is refused with its value
+    new GenerationSettings(1, 1, 1, 1, 0, 1, 0, 1, 1, 1, Path.of("m"), Path.of("o"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new GenerationSettings(1, 1, 1, 1, -5, 1, 0, 1, 1, 1, Path.of("m"), Path.of("o")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("delay ms must be >= 0, got -5");
   }
 }

@@ -1,7 +1,8 @@
-package io.pigeonstreams.bench;
+package io.pigeonstreams.bench.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pigeonstreams.bench.BenchResults;
 import io.pigeonstreams.cli.BenchCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ class HistoryBenchTest {
     // Then it succeeds and writes name,value,unit rows
     assertThat(exit).isZero();
     List<String> lines =
-        Files.readAllLines(out.resolve(HistoryBenchCommand.CSV_NAME), StandardCharsets.UTF_8);
+        Files.readAllLines(out.resolve(HistoryReport.CSV_NAME), StandardCharsets.UTF_8);
     assertThat(lines.get(0)).isEqualTo(BenchResults.CSV_HEADER);
     Map<String, Double> values = new LinkedHashMap<>();
     Map<String, String> units = new LinkedHashMap<>();
@@ -93,10 +94,17 @@ class HistoryBenchTest {
 
   @Test
   void shouldRefuseAHistorySizeBelowOne(@TempDir Path out) {
-    int exit =
-        new CommandLine(new BenchCommand())
-            .execute("history", "--out", out.toString(), "--history-sizes", "5,0");
+    // Given a history size of 0 among the sizes
+    java.io.StringWriter err = new java.io.StringWriter();
+    CommandLine cli = new CommandLine(new BenchCommand());
+    cli.setErr(new java.io.PrintWriter(err, true));
+
+    // When the benchmark is asked to run with it
+    int exit = cli.execute("history", "--out", out.toString(), "--history-sizes", "5,0");
+
+    // Then it is a usage error naming the setting, and nothing was measured
     assertThat(exit).isEqualTo(2);
-    assertThat(out.resolve(HistoryBenchCommand.CSV_NAME)).doesNotExist();
+    assertThat(err.toString()).contains("history size must be >= 1, got 0");
+    assertThat(out.resolve(HistoryReport.CSV_NAME)).doesNotExist();
   }
 }

@@ -1,4 +1,4 @@
-package io.pigeonstreams.bench;
+package io.pigeonstreams.bench.history;
 
 import java.time.Duration;
 import java.util.ArrayList;

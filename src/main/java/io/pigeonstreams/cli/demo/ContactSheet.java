@@ -1,83 +1,39 @@
-package io.pigeonstreams.cli;
+package io.pigeonstreams.cli.demo;
 
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.Status;
 import io.pigeonstreams.data.StickerDataset;
-import io.pigeonstreams.data.simulation.SimulatedUser;
 import io.pigeonstreams.eval.Report;
 import io.pigeonstreams.image.StickerImage;
+import io.pigeonstreams.workload.SimulatedTraffic.SentRequest;
+import io.pigeonstreams.workload.StickerCatalog;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
 
-/** The demo's summary and contact sheet. */
-final class DemoReport {
+/** The demo's contact sheet: what the engine generated beside what the user would have wanted. */
+final class ContactSheet {
 
-  /** A request the demo sent: for whom, which emoji it asked for, in which reference style. */
-  record Sent(SimulatedUser user, int emoji, int referenceStyle) {}
-
-  private DemoReport() {}
-
-  static void print(
-      java.io.PrintWriter out, int sent, List<GeneratedImage> answers, int deadLetters) {
-    Map<Status, Integer> byStatus = DemoCommand.byStatus(answers);
-    List<Long> latencies = new ArrayList<>();
-    for (GeneratedImage a : answers) {
-      if (a.getStatus() != Status.REJECTED) {
-        latencies.add(a.getLatencyMs());
-      }
-    }
-    latencies.sort(null);
-    long distinct = answers.stream().map(GeneratedImage::getRequestId).distinct().count();
-    out.println();
-    out.println("=== pigeon-streams demo ===");
-    out.printf(Locale.ROOT, "requests sent        %d%n", sent);
-    out.printf(
-        Locale.ROOT,
-        "answers (committed)  %d for %d distinct requests%n",
-        answers.size(),
-        distinct);
-    for (Status s : Status.values()) {
-      if (byStatus.containsKey(s)) {
-        out.printf(Locale.ROOT, "  %-18s %d%n", s, byStatus.get(s));
-      }
-    }
-    answers.stream()
-        .filter(a -> a.getStatus() == Status.REJECTED)
-        .limit(5)
-        .forEach(a -> out.printf("  rejected %s: %s%n", a.getRequestId(), a.getReason()));
-    out.printf(Locale.ROOT, "dead letters         %d%n", deadLetters);
-    if (!latencies.isEmpty()) {
-      out.printf(
-          Locale.ROOT,
-          "latency (request -> output, ms)  p50 %d  p99 %d  max %d%n",
-          percentile(latencies, 0.50),
-          percentile(latencies, 0.99),
-          latencies.get(latencies.size() - 1));
-    }
-  }
-
-  static long percentile(List<Long> sorted, double q) {
-    int index = (int) Math.ceil(q * sorted.size()) - 1;
-    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-  }
+  private ContactSheet() {}
 
   /** Rows of: the user's history at request time | reference | generated | ground truth. */
-  static void contactSheet(
-      Path file, StickerDataset ds, List<GeneratedImage> answers, Map<String, Sent> sent, int rows)
+  static void write(
+      Path file,
+      StickerDataset ds,
+      List<GeneratedImage> answers,
+      Map<String, SentRequest> sent,
+      int rows)
       throws IOException {
     Map<String, float[]> images = new HashMap<>();
     for (int e = 0; e < ds.emojiCount(); e++) {
       for (int s = 0; s < ds.styleCount(); s++) {
-        images.put(DemoCommand.itemId(ds, e, s), ds.image(e, s));
+        images.put(StickerCatalog.itemId(ds, e, s), ds.image(e, s));
       }
     }
     List<GeneratedImage> shown =
@@ -104,7 +60,7 @@ final class DemoReport {
       }
       for (int r = 0; r < shown.size(); r++) {
         GeneratedImage a = shown.get(r);
-        Sent s = sent.get(a.getRequestId());
+        SentRequest s = sent.get(a.getRequestId());
         int y = label + gap + r * (tile + gap);
         List<String> history = a.getHistoryItemIds();
         for (int c = 0; c < Math.min(5, history.size()); c++) {

@@ -1,5 +1,9 @@
-package io.pigeonstreams.bench;
+package io.pigeonstreams.cli;
 
+import io.pigeonstreams.bench.BenchResults;
+import io.pigeonstreams.bench.history.HistoryPhases;
+import io.pigeonstreams.bench.history.HistoryReport;
+import io.pigeonstreams.bench.history.HistorySettings;
 import io.pigeonstreams.data.StickerDataset;
 import io.pigeonstreams.kafka.EmbeddedKafkaCluster;
 import java.io.PrintStream;
@@ -14,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code pigeon-streams bench history}: see {@link HistoryBench}. */
+/** {@code pigeon-streams bench history}: the options; the benchmark is {@link HistoryPhases}. */
 @Command(
     name = "history",
     mixinStandardHelpOptions = true,
@@ -24,9 +28,7 @@ import picocli.CommandLine.Spec;
           + " partitions, then request latency against the history length N. Prints a table and"
           + " writes OUT/bench-history.csv (name,value,unit)."
     })
-public final class HistoryBenchCommand implements Callable<Integer> {
-
-  static final String CSV_NAME = "bench-history.csv";
+final class BenchHistoryCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
@@ -92,10 +94,10 @@ public final class HistoryBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    HistoryBench.Settings settings;
+    HistorySettings settings;
     try {
       settings =
-          new HistoryBench.Settings(
+          new HistorySettings(
               interactions,
               users,
               historySizes,
@@ -103,7 +105,7 @@ public final class HistoryBenchCommand implements Callable<Integer> {
               warmupRequests,
               latencyUsers,
               inFlight,
-              HistoryBench.Settings.defaults().partitions(),
+              HistorySettings.defaults().partitions(),
               seed);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -119,12 +121,12 @@ public final class HistoryBenchCommand implements Callable<Integer> {
           "Kafka at %s (started in %.1f s)%n",
           kafka.bootstrapServers(),
           kafka.startupTime().toMillis() / 1000.0);
-      results = new HistoryBench(settings, dataset, out, kafka.bootstrapServers(), stdout).run();
+      results = new HistoryPhases(settings, dataset, out, kafka.bootstrapServers(), stdout).run();
     }
-    Path csv = out.resolve(CSV_NAME);
+    Path csv = out.resolve(HistoryReport.CSV_NAME);
     results.writeCsv(csv);
     stdout.println();
-    stdout.print(HistoryBench.table(results, settings));
+    stdout.print(HistoryReport.table(results, settings));
     stdout.println();
     stdout.println("CSV: " + csv);
     return 0;
