@@ -164,6 +164,19 @@ public final class StickerDataset {
     return heldOut.splitOf(emoji.get(emojiIndex).id(), STYLES.get(style));
   }
 
+  /** All (emoji, style) pairs of a split, emoji by emoji, as {@code {emoji, style}}. */
+  public List<int[]> pairs(Split split) {
+    List<int[]> out = new ArrayList<>();
+    for (int e = 0; e < emojiCount(); e++) {
+      for (int s = 0; s < styleCount(); s++) {
+        if (splitOf(e, s) == split) {
+          out.add(new int[] {e, s});
+        }
+      }
+    }
+    return out;
+  }
+
   /** The 3x32x32 image of an emoji in a style; shared, do not modify. */
   public float[] image(int emojiIndex, int style) {
     return images[emojiIndex * STYLES.size() + style];

@@ -1,21 +1,6 @@
 package io.pigeonstreams.train;
 
-import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
-import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
-import ai.djl.util.PairList;
 import io.pigeonstreams.data.Split;
 import io.pigeonstreams.data.StickerDataset;
 import io.pigeonstreams.data.simulation.Sample;
@@ -26,11 +11,9 @@ import io.pigeonstreams.generate.Candidate;
 import io.pigeonstreams.generate.Candidates;
 import io.pigeonstreams.generate.pigeon.EncoderScorer;
 import io.pigeonstreams.generate.pigeon.PigeonCandidates;
-import io.pigeonstreams.model.HalfWeights;
 import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonInputs;
 import io.pigeonstreams.model.PigeonModel;
-import io.pigeonstreams.model.PigeonNet;
 import io.pigeonstreams.model.TokenizerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -47,20 +30,11 @@ import me.tongfei.progressbar.ProgressBar;
  * per alpha_r in {0.0, 0.1, ..., 1.0}; each is rewarded by its mean similarity to the history
  * images under the production scorer's taste encoder ({@link EncoderScorer}; not a benchmark
  * judge); the best is chosen, the worst rejected. The policy, initialized from stage 1, is then
- * trained with DPO against the frozen stage-1 reference: loss = -log sigmoid(beta * ((log pi(y_w) -
- * log ref(y_w)) - (log pi(y_l) - log ref(y_l)))). Log-likelihoods are taken under the prompt at the
- * inference alpha_r, with inference masks and without dropout, so that policy and reference agree
- * at step 0.
+ * trained with DPO against the frozen stage-1 reference ({@link DpoStage}).
  */
 public final class DpoTrainer {
 
   public static final String NAME = "pigeon";
-
-  /**
-   * Gradient clipping: DPO's objective is unbounded below in the rejected log-likelihood; an
-   * unclipped run diverged to NaN in its second epoch.
-   */
-  static final float CLIP_GRAD = 1.0f;
 
   /** The stage-2 candidate grid of the paper. */
   public static final List<Double> GRID = Candidates.PAPER_GRID;
@@ -190,7 +164,17 @@ public final class DpoTrainer {
       }
       long pairMillis = System.currentTimeMillis() - start;
       long trainStart = System.currentTimeMillis();
-      Training t = optimize(reference, modelDir, stage1Name, pairs, settings, outDir, progress);
+      TrainingLoop.Result t =
+          TrainingLoop.train(
+              new DpoStage(reference, modelDir, stage1Name, pairs, settings),
+              TrainingLoop.Schedule.epochs(
+                  settings.epochs(),
+                  pairs.size(),
+                  settings.batchSize(),
+                  settings.maxSteps(),
+                  settings.learningRate(),
+                  10f),
+              TrainingLoop.Run.of(NAME, outDir, "Stage 2 (DPO)", progress));
       double chosen = pairs.stream().mapToDouble(Pair::chosenAlphaR).average().orElse(0);
       double rejected = pairs.stream().mapToDouble(Pair::rejectedAlphaR).average().orElse(0);
       double gap = pairs.stream().mapToDouble(Pair::rewardGap).average().orElse(0);
@@ -200,10 +184,10 @@ public final class DpoTrainer {
           chosen,
           rejected,
           gap,
-          t.steps,
-          t.firstLoss,
-          t.lastLoss,
-          t.lastAccuracy,
+          t.steps(),
+          t.firstLoss(),
+          t.recentLoss(),
+          t.recentMetric(0),
           pairMillis,
           System.currentTimeMillis() - trainStart);
     }
@@ -273,130 +257,5 @@ public final class DpoTrainer {
       }
     }
     return pairs;
-  }
-
-  private record Training(int steps, double firstLoss, double lastLoss, double lastAccuracy) {}
-
-  private static Training optimize(
-      PigeonModel reference,
-      Path modelDir,
-      String stage1Name,
-      List<Pair> pairs,
-      Settings settings,
-      Path outDir,
-      boolean progress)
-      throws IOException {
-    PigeonConfig config = reference.config();
-    int historySize = reference.historySize();
-    float[] codebook = reference.tokenizer().normalizedCodebook();
-    int codeDim = reference.tokenizer().config().codeDim();
-    int stepsPerEpoch = (pairs.size() + settings.batchSize() - 1) / settings.batchSize();
-    int totalSteps = Math.min(settings.maxSteps(), settings.epochs() * stepsPerEpoch);
-    Random rng = new Random(settings.seed() + 1);
-    double firstLoss = Double.NaN;
-    double recentLoss = 0;
-    double recentAccuracy = 0;
-    int recentCount = 0;
-    int step = 0;
-    try (Model model = Model.newInstance(NAME)) {
-      PigeonNet policy =
-          new PigeonNet(
-              config, TokenizerConfig.TOKENS, reference.tokenizer().config().codebookSize());
-      model.setBlock(policy);
-      Shape[] shapes = PigeonInputs.shapes(historySize, codeDim, config);
-      // the policy starts as the stage-1 model
-      PigeonModel.loadWeights(model, policy, modelDir, stage1Name, historySize, codeDim);
-      DefaultTrainingConfig trainingConfig =
-          new DefaultTrainingConfig(Loss.l2Loss())
-              .optOptimizer(
-                  Optimizer.adamW()
-                      .optClipGrad(CLIP_GRAD)
-                      .optLearningRateTracker(
-                          Tracker.cosine()
-                              .setBaseValue(settings.learningRate())
-                              .optFinalValue(settings.learningRate() / 10f)
-                              .setMaxUpdates(Math.max(1, totalSteps))
-                              .build())
-                      .build());
-      try (Trainer trainer = model.newTrainer(trainingConfig);
-          ProgressBar bar = progress ? new ProgressBar("Stage 2 (DPO)", totalSteps) : null) {
-        trainer.initialize(shapes); // keeps the loaded weights, turns on their gradients
-        training:
-        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
-          List<Pair> order = new ArrayList<>(pairs);
-          Collections.shuffle(order, rng);
-          for (int from = 0; from < order.size(); from += settings.batchSize()) {
-            if (step >= totalSteps) {
-              break training;
-            }
-            List<Pair> batch =
-                order.subList(from, Math.min(order.size(), from + settings.batchSize()));
-            int b = batch.size();
-            // rows 0..b-1: chosen, rows b..2b-1: rejected, under the same prompts
-            List<PigeonInputs.Prompt> prompts = new ArrayList<>();
-            List<int[]> targets = new ArrayList<>();
-            for (Pair p : batch) {
-              prompts.add(p.prompt());
-              targets.add(p.chosen());
-            }
-            for (Pair p : batch) {
-              prompts.add(p.prompt());
-              targets.add(p.rejected());
-            }
-            double[] refLogp =
-                reference.logLikelihood(
-                    prompts, targets, config.alphaH(), settings.promptAlphaR()); // (2B)
-            PairList<String, Object> alphas = new PairList<>();
-            alphas.add(PigeonNet.ALPHA_H, config.alphaH());
-            alphas.add(PigeonNet.ALPHA_R, settings.promptAlphaR());
-            try (NDManager m = trainer.getManager().newSubManager()) {
-              NDList in = PigeonInputs.build(m, prompts, historySize, codebook, codeDim, config);
-              NDArray y =
-                  m.create(PigeonModel.flatten(targets), new Shape(2L * b, TokenizerConfig.TOKENS));
-              float[] ref = new float[refLogp.length];
-              for (int i = 0; i < ref.length; i++) {
-                ref[i] = (float) refLogp[i];
-              }
-              NDArray refLogp2 = m.create(ref); // (2B)
-              try (GradientCollector gc = trainer.newGradientCollector()) {
-                // inference masks, no dropout: the conditions the candidates are generated under
-                NDList out = policy.forward(new ParameterStore(m, false), in, false, alphas);
-                NDArray logp = PigeonNet.sequenceLogLikelihood(out.get(0), y); // (2B)
-                NDArray ratio = logp.sub(refLogp2); // (2B): log pi - log ref
-                NDArray margin =
-                    ratio.get("0:" + b).sub(ratio.get(b + ":")).mul(settings.beta()); // (B)
-                NDArray loss = Activation.softPlus(margin.neg()).mean(); // -log sigmoid(margin)
-                gc.backward(loss);
-                double v = loss.getFloat();
-                if (!Double.isFinite(v)) {
-                  // never save a diverged policy
-                  throw new IllegalStateException("DPO loss is " + v + " at step " + step);
-                }
-                double accuracy = margin.gt(0).toType(DataType.FLOAT32, false).mean().getFloat();
-                if (Double.isNaN(firstLoss)) {
-                  firstLoss = v;
-                }
-                if (step >= totalSteps - 20) {
-                  recentLoss += v;
-                  recentAccuracy += accuracy;
-                  recentCount++;
-                }
-                if (bar != null) {
-                  bar.setExtraMessage(String.format(" loss %.3f acc %.2f", v, accuracy));
-                }
-              }
-              trainer.step();
-            }
-            step++;
-            if (bar != null) {
-              bar.step();
-            }
-          }
-        }
-      }
-      HalfWeights.save(policy, HalfWeights.file(outDir, NAME));
-    }
-    int n = Math.max(1, recentCount);
-    return new Training(step, firstLoss, recentLoss / n, recentAccuracy / n);
   }
 }

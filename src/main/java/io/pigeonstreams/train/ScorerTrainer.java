@@ -1,15 +1,12 @@
 package io.pigeonstreams.train;
 
-import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
+import ai.djl.nn.Block;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.pigeonstreams.data.Split;
@@ -23,12 +20,11 @@ import io.pigeonstreams.generate.Vectors;
 import io.pigeonstreams.image.StickerImage;
 import io.pigeonstreams.model.StyleEncoder;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
-import me.tongfei.progressbar.ProgressBar;
 
 /**
  * Trains the production scorer's {@link StyleEncoder} contrastively from interactions alone: two
@@ -68,95 +64,113 @@ public final class ScorerTrainer {
     Benchmark benchmark = new UserSimulator(ds).simulate(SimulationConfig.defaults(1L, 0.2));
     List<Sample> windows = benchmark.samples(Split.TRAIN);
     Engine.getInstance().setRandomSeed((int) settings.seed());
-    Random rng = new Random(settings.seed());
-    double firstLoss = Double.NaN;
-    double recent = 0;
-    int recentCount = 0;
-    try (Model model = Model.newInstance(StyleEncoder.NAME)) {
-      model.setBlock(StyleEncoder.network());
-      DefaultTrainingConfig config =
-          new DefaultTrainingConfig(Loss.l2Loss())
-              .optOptimizer(
-                  Optimizer.adamW()
-                      .optLearningRateTracker(
-                          Tracker.cosine()
-                              .setBaseValue(settings.learningRate())
-                              .optFinalValue(settings.learningRate() / 20f)
-                              .setMaxUpdates(settings.steps())
-                              .build())
-                      .build());
-      int b = settings.batchSize();
-      try (Trainer trainer = model.newTrainer(config);
-          ProgressBar bar =
-              progress ? new ProgressBar("Scorer (contrastive)", settings.steps()) : null) {
-        trainer.initialize(new Shape(2L * b, 3, 32, 32));
-        for (int step = 0; step < settings.steps(); step++) {
-          float[] flat = new float[2 * b * StickerImage.PIXELS];
-          for (int i = 0; i < b; i++) {
-            Sample w = windows.get(rng.nextInt(windows.size()));
-            List<Interaction> items = new ArrayList<>(w.history());
-            items.add(w.target());
-            int a = rng.nextInt(items.size());
-            int p = (a + 1 + rng.nextInt(items.size() - 1)) % items.size();
-            copy(ds, items.get(a), flat, i);
-            copy(ds, items.get(p), flat, b + i);
-          }
-          try (NDManager m = trainer.getManager().newSubManager()) {
-            NDArray x = m.create(flat, new Shape(2L * b, 3, 32, 32)); // anchors, then positives
-            try (GradientCollector gc = trainer.newGradientCollector()) {
-              NDArray e =
-                  StyleEncoder.normalize(
-                      trainer.forward(new NDList(x)).singletonOrThrow()); // (2B, 64)
-              NDArray anchors = e.get("0:" + b); // (B, 64)
-              NDArray positives = e.get(b + ":"); // (B, 64)
-              NDArray logits =
-                  anchors.matMul(positives.transpose()).div(settings.temperature()); // (B, B)
-              NDArray eye = m.eye(b);
-              NDArray loss =
-                  logits
-                      .logSoftmax(1)
-                      .mul(eye)
-                      .sum()
-                      .add(logits.logSoftmax(0).mul(eye).sum())
-                      .div(-2.0f * b);
-              gc.backward(loss);
-              double v = loss.getFloat();
-              if (!Double.isFinite(v)) {
-                throw new IllegalStateException("scorer loss is " + v + " at step " + step);
-              }
-              if (Double.isNaN(firstLoss)) {
-                firstLoss = v;
-              }
-              if (step >= settings.steps() - 20) {
-                recent += v;
-                recentCount++;
-              }
-              if (bar != null) {
-                bar.setExtraMessage(String.format(" loss %.3f", v));
-              }
-            }
-            trainer.step();
-          }
-          if (bar != null) {
-            bar.step();
-          }
-        }
-      }
-      Files.createDirectories(outDir);
-      model.setProperty("Epoch", "0"); // always <name>-0000.params, never -0001
-      model.save(outDir, StyleEncoder.NAME);
-    }
+    TrainingLoop.Result r =
+        TrainingLoop.train(
+            new Stage(ds, windows, settings),
+            // one "epoch" of randomly drawn batches
+            new TrainingLoop.Schedule(
+                1,
+                settings.steps(),
+                Integer.MAX_VALUE,
+                settings.learningRate(),
+                settings.learningRate() / 20f),
+            TrainingLoop.Run.of(StyleEncoder.NAME, outDir, "Scorer (contrastive)", progress));
     double val;
     try (StyleEncoder encoder = StyleEncoder.load(outDir)) {
       val = valPreference(ds, benchmark.samples(Split.VAL), encoder);
     }
     return new Report(
         windows.size(),
-        settings.steps(),
-        firstLoss,
-        recent / Math.max(1, recentCount),
+        r.steps(),
+        r.firstLoss(),
+        r.recentLoss(),
         val,
         System.currentTimeMillis() - start);
+  }
+
+  /** Batches of (anchor, positive) pairs drawn from random TRAIN windows. */
+  private static final class Stage implements TrainingLoop.Stage<float[]> {
+    private final StickerDataset ds;
+    private final List<Sample> windows;
+    private final Settings settings;
+    private final Random rng;
+
+    Stage(StickerDataset ds, List<Sample> windows, Settings settings) {
+      this.ds = ds;
+      this.windows = windows;
+      this.settings = settings;
+      this.rng = new Random(settings.seed());
+    }
+
+    @Override
+    public Block block() {
+      return StyleEncoder.network();
+    }
+
+    @Override
+    public Shape[] inputShapes() {
+      return new Shape[] {new Shape(2L * settings.batchSize(), 3, 32, 32)};
+    }
+
+    @Override
+    public Optimizer optimizer(Tracker learningRate) {
+      return Optimizer.adamW().optLearningRateTracker(learningRate).build();
+    }
+
+    /** {@code steps} batches of images: B anchors, then their B positives, drawn as they go. */
+    @Override
+    public Iterable<float[]> batches(int epoch) {
+      return () ->
+          new Iterator<>() {
+            int drawn;
+
+            @Override
+            public boolean hasNext() {
+              return drawn < settings.steps();
+            }
+
+            @Override
+            public float[] next() {
+              drawn++;
+              return draw();
+            }
+          };
+    }
+
+    private float[] draw() {
+      int b = settings.batchSize();
+      float[] flat = new float[2 * b * StickerImage.PIXELS];
+      for (int i = 0; i < b; i++) {
+        Sample w = windows.get(rng.nextInt(windows.size()));
+        List<Interaction> items = new ArrayList<>(w.history());
+        items.add(w.target());
+        int a = rng.nextInt(items.size());
+        int p = (a + 1 + rng.nextInt(items.size() - 1)) % items.size();
+        copy(ds, items.get(a), flat, i);
+        copy(ds, items.get(p), flat, b + i);
+      }
+      return flat;
+    }
+
+    /** Symmetric InfoNCE: each anchor's positive against the batch's other positives. */
+    @Override
+    public NDList loss(Trainer trainer, NDManager m, float[] flat) {
+      int b = settings.batchSize();
+      NDArray x = m.create(flat, new Shape(2L * b, 3, 32, 32)); // anchors, then positives
+      NDArray e =
+          StyleEncoder.normalize(trainer.forward(new NDList(x)).singletonOrThrow()); // (2B, 64)
+      NDArray anchors = e.get("0:" + b); // (B, 64)
+      NDArray positives = e.get(b + ":"); // (B, 64)
+      NDArray logits = anchors.matMul(positives.transpose()).div(settings.temperature()); // (B, B)
+      NDArray eye = m.eye(b);
+      return new NDList(
+          logits
+              .logSoftmax(1)
+              .mul(eye)
+              .sum()
+              .add(logits.logSoftmax(0).mul(eye).sum())
+              .div(-2.0f * b));
+    }
   }
 
   /** How often the ground truth is closer to the history than the reference (mean cosine). */

@@ -6,11 +6,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
+import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.PairList;
@@ -32,7 +30,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import me.tongfei.progressbar.ProgressBar;
 
 /**
  * Stage 1, masked preference reconstruction (§2.2.4, Eq. 8–9): for each training window the last
@@ -65,14 +62,6 @@ public final class SftTrainer {
 
   private SftTrainer() {}
 
-  /** Consumes the random draws of one epoch without training: what resuming skips. */
-  private static void replayEpoch(List<Sample> samples, Random rng, int batchSize) {
-    Collections.shuffle(new ArrayList<>(samples), rng);
-    for (int from = 0; from < samples.size(); from += batchSize) {
-      rng.nextDouble(); // alpha_r of the batch
-    }
-  }
-
   public static Report train(
       StickerDataset ds,
       PigeonTokenizer tokenizer,
@@ -100,137 +89,123 @@ public final class SftTrainer {
       throws IOException {
     long start = System.currentTimeMillis();
     TokenTable tokens = TokenTable.of(ds, tokenizer);
-    float[] codebook = tokenizer.normalizedCodebook();
-    int codeDim = tokenizer.config().codeDim();
     List<Sample> samples =
         new UserSimulator(ds)
             .simulate(SimulationConfig.defaults(settings.simulationSeed(), settings.noise()))
             .samples(Split.TRAIN);
-    int historySize = samples.get(0).history().size();
     Engine.getInstance().setRandomSeed((int) settings.seed());
-    Random rng = new Random(settings.seed());
-    int stepsPerEpoch = (samples.size() + settings.batchSize() - 1) / settings.batchSize();
-    int totalSteps = Math.min(settings.maxSteps(), settings.epochs() * stepsPerEpoch);
-    double firstLoss = Double.NaN;
-    double recent = 0;
-    int recentCount = 0;
-    int step = 0;
-    Checkpoint checkpoint = new Checkpoint(outDir, name);
-    String fingerprint = settings + " " + config;
-    Checkpoint.Progress done =
-        resume ? checkpoint.progress().orElse(new Checkpoint.Progress(0, 0, fingerprint)) : null;
-    if (done != null && !done.settings().equals(fingerprint)) {
-      throw new IllegalArgumentException(
-          "cannot resume: the checkpoint in "
-              + outDir
-              + " was made with "
-              + done.settings()
-              + ", this run has "
-              + fingerprint);
-    }
-    try (Model model = Model.newInstance(name)) {
-      PigeonNet net =
-          new PigeonNet(config, TokenizerConfig.TOKENS, tokenizer.config().codebookSize());
-      model.setBlock(net);
-      Shape[] shapes = PigeonInputs.shapes(historySize, codeDim, config);
-      int firstEpoch = 0;
-      if (done != null && done.epochs() > 0) {
-        net.initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, shapes);
-        checkpoint.loadInto(model);
-        firstEpoch = done.epochs();
-        step = done.steps();
-        for (int epoch = 0; epoch < firstEpoch; epoch++) {
-          replayEpoch(samples, rng, settings.batchSize()); // same data order and alpha_r draws
-        }
-      }
-      Tracker cosine =
-          Tracker.cosine()
-              .setBaseValue(settings.learningRate())
-              .optFinalValue(settings.learningRate() / 20f)
-              .setMaxUpdates(Math.max(1, totalSteps))
-              .build();
-      int offset = step;
-      DefaultTrainingConfig trainingConfig =
-          new DefaultTrainingConfig(Loss.l2Loss())
-              .optOptimizer(
-                  Optimizer.adamW()
-                      .optLearningRateTracker(
-                          (Tracker) update -> cosine.getNewValue(update + offset))
-                      .build());
-      try (Trainer trainer = model.newTrainer(trainingConfig);
-          ProgressBar bar = progress ? new ProgressBar("Stage 1 (SFT)", totalSteps) : null) {
-        trainer.initialize(shapes); // keeps resumed weights
-        if (bar != null) {
-          bar.stepTo(step);
-        }
-        training:
-        for (int epoch = firstEpoch; epoch < settings.epochs(); epoch++) {
-          if (epoch > firstEpoch) {
-            checkpoint.save(model, new Checkpoint.Progress(epoch, step, fingerprint));
-          }
-          List<Sample> order = new ArrayList<>(samples);
-          Collections.shuffle(order, rng);
-          for (int from = 0; from < order.size(); from += settings.batchSize()) {
-            if (step >= totalSteps) {
-              break training;
-            }
-            List<Sample> batch =
-                order.subList(from, Math.min(order.size(), from + settings.batchSize()));
-            List<PigeonInputs.Prompt> prompts = new ArrayList<>();
-            int[] targets = new int[batch.size() * TokenizerConfig.TOKENS];
-            for (int i = 0; i < batch.size(); i++) {
-              Sample s = batch.get(i);
-              int[] target = tokens.of(s.target());
-              List<int[]> history = new ArrayList<>();
-              for (Interaction h : s.history()) {
-                history.add(tokens.of(h));
-              }
-              // Eq. 8: the target itself is the reference, masked below with alpha_r ~ U(0, 1)
-              prompts.add(
-                  new PigeonInputs.Prompt(
-                      history, target, ds.emoji().get(s.target().emoji()).name()));
-              System.arraycopy(
-                  target, 0, targets, i * TokenizerConfig.TOKENS, TokenizerConfig.TOKENS);
-            }
-            PairList<String, Object> alphas = new PairList<>();
-            alphas.add(PigeonNet.ALPHA_H, config.alphaH());
-            alphas.add(PigeonNet.ALPHA_R, rng.nextDouble());
-            try (NDManager m = trainer.getManager().newSubManager()) {
-              NDList in = PigeonInputs.build(m, prompts, historySize, codebook, codeDim, config);
-              NDArray y = m.create(targets, new Shape(batch.size(), TokenizerConfig.TOKENS));
-              try (GradientCollector gc = trainer.newGradientCollector()) {
-                NDList out = net.forward(new ParameterStore(m, false), in, true, alphas);
-                NDArray loss = PigeonNet.reconstructionLoss(out.get(0), y); // Eq. 9
-                gc.backward(loss);
-                double v = loss.getFloat();
-                if (Double.isNaN(firstLoss)) {
-                  firstLoss = v;
-                }
-                if (step >= totalSteps - 20) {
-                  recent += v;
-                  recentCount++;
-                }
-                if (bar != null) {
-                  bar.setExtraMessage(String.format(" loss %.3f", v));
-                }
-              }
-              trainer.step();
-            }
-            step++;
-            if (bar != null) {
-              bar.step();
-            }
-          }
-        }
-      }
-      HalfWeights.save(net, HalfWeights.file(outDir, name));
-      checkpoint.delete();
-    }
+    Stage stage = new Stage(ds, tokens, tokenizer, config, samples, settings);
+    TrainingLoop.Result r =
+        TrainingLoop.train(
+            stage,
+            TrainingLoop.Schedule.epochs(
+                settings.epochs(),
+                samples.size(),
+                settings.batchSize(),
+                settings.maxSteps(),
+                settings.learningRate(),
+                20f),
+            new TrainingLoop.Run(
+                name, outDir, "Stage 1 (SFT)", progress, true, resume, settings + " " + config));
     return new Report(
         samples.size(),
-        step,
-        firstLoss,
-        recent / Math.max(1, recentCount),
+        r.steps(),
+        r.firstLoss(),
+        r.recentLoss(),
         System.currentTimeMillis() - start);
+  }
+
+  /** One batch: its samples and the alpha_r its references are masked with. */
+  private record Batch(List<Sample> samples, double alphaR) {}
+
+  private static final class Stage implements TrainingLoop.Stage<Batch> {
+    private final StickerDataset ds;
+    private final TokenTable tokens;
+    private final PigeonConfig config;
+    private final List<Sample> samples;
+    private final int batchSize;
+    private final int historySize;
+    private final float[] codebook;
+    private final int codeDim;
+    private final PigeonNet net;
+    private final Random rng;
+
+    Stage(
+        StickerDataset ds,
+        TokenTable tokens,
+        PigeonTokenizer tokenizer,
+        PigeonConfig config,
+        List<Sample> samples,
+        Settings settings) {
+      this.ds = ds;
+      this.tokens = tokens;
+      this.config = config;
+      this.samples = samples;
+      this.batchSize = settings.batchSize();
+      this.historySize = samples.get(0).history().size();
+      this.codebook = tokenizer.normalizedCodebook();
+      this.codeDim = tokenizer.config().codeDim();
+      this.net = new PigeonNet(config, TokenizerConfig.TOKENS, tokenizer.config().codebookSize());
+      this.rng = new Random(settings.seed());
+    }
+
+    @Override
+    public Block block() {
+      return net;
+    }
+
+    @Override
+    public Shape[] inputShapes() {
+      return PigeonInputs.shapes(historySize, codeDim, config);
+    }
+
+    @Override
+    public Optimizer optimizer(Tracker learningRate) {
+      return Optimizer.adamW().optLearningRateTracker(learningRate).build();
+    }
+
+    /** A shuffle of the samples, then one alpha_r ~ U(0, 1) per batch (Eq. 8). */
+    @Override
+    public Iterable<Batch> batches(int epoch) {
+      List<Sample> order = new ArrayList<>(samples);
+      Collections.shuffle(order, rng);
+      List<Batch> batches = new ArrayList<>();
+      for (int from = 0; from < order.size(); from += batchSize) {
+        batches.add(
+            new Batch(
+                order.subList(from, Math.min(order.size(), from + batchSize)), rng.nextDouble()));
+      }
+      return batches;
+    }
+
+    @Override
+    public NDList loss(Trainer trainer, NDManager m, Batch batch) {
+      List<PigeonInputs.Prompt> prompts = new ArrayList<>();
+      int[] targets = new int[batch.samples().size() * TokenizerConfig.TOKENS];
+      for (int i = 0; i < batch.samples().size(); i++) {
+        Sample s = batch.samples().get(i);
+        int[] target = tokens.of(s.target());
+        List<int[]> history = new ArrayList<>();
+        for (Interaction h : s.history()) {
+          history.add(tokens.of(h));
+        }
+        // Eq. 8: the target itself is the reference, masked with alpha_r ~ U(0, 1)
+        prompts.add(
+            new PigeonInputs.Prompt(history, target, ds.emoji().get(s.target().emoji()).name()));
+        System.arraycopy(target, 0, targets, i * TokenizerConfig.TOKENS, TokenizerConfig.TOKENS);
+      }
+      PairList<String, Object> alphas = new PairList<>();
+      alphas.add(PigeonNet.ALPHA_H, config.alphaH());
+      alphas.add(PigeonNet.ALPHA_R, batch.alphaR());
+      NDList in = PigeonInputs.build(m, prompts, historySize, codebook, codeDim, config);
+      NDArray y = m.create(targets, new Shape(batch.samples().size(), TokenizerConfig.TOKENS));
+      NDList out = net.forward(new ParameterStore(m, false), in, true, alphas);
+      return new NDList(PigeonNet.reconstructionLoss(out.get(0), y)); // Eq. 9
+    }
+
+    @Override
+    public void save(Model model, Path outDir) throws IOException {
+      HalfWeights.save(net, HalfWeights.file(outDir, model.getName()));
+    }
   }
 }

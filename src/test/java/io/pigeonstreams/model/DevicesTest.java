@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import org.junit.jupiter.api.Test;
 
 /** {@code pigeon.device}: auto picks a GPU only when there is one; a missing GPU is an error. */
@@ -30,8 +31,19 @@ class DevicesTest {
   }
 
   @Test
-  void shouldRunOnTheCpuHereWhereDjlSeesNoGpu() {
-    // this machine has no GPU: auto means the CPU
-    assertThat(Devices.parse("auto")).isEqualTo(Device.cpu());
+  void shouldPickWhatThisMachineHasForAuto() {
+    // Given the GPUs DJL sees on this machine (none on the CI and build machines)
+    int gpus = Engine.getInstance().getGpuCount();
+
+    // Then auto picks the first of them, or the CPU without one, and gpu works only with one
+    assertThat(Devices.parse("auto")).isEqualTo(gpus > 0 ? Device.gpu(0) : Device.cpu());
+    assertThat(Devices.parse("cpu")).isEqualTo(Device.cpu());
+    if (gpus > 0) {
+      assertThat(Devices.parse("gpu")).isEqualTo(Device.gpu(0));
+    } else {
+      assertThatThrownBy(() -> Devices.parse("gpu")).hasMessageContaining("DJL sees 0 GPU(s)");
+    }
+    assertThatThrownBy(() -> Devices.parse("gpu:" + gpus))
+        .hasMessageContaining("DJL sees " + gpus + " GPU(s)");
   }
 }

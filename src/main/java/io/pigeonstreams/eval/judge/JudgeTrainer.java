@@ -1,26 +1,25 @@
 package io.pigeonstreams.eval.judge;
 
-import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
+import ai.djl.nn.Block;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.pigeonstreams.data.Split;
 import io.pigeonstreams.data.StickerDataset;
+import io.pigeonstreams.train.TrainingLoop;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.SplittableRandom;
-import me.tongfei.progressbar.ProgressBar;
 
 /**
  * Trains a judge on the real images of TRAIN (emoji, style) pairs only, and measures it on the
@@ -49,9 +48,10 @@ public final class JudgeTrainer {
   }
 
   /** Training settings; the defaults are what the committed judges were trained with. */
-  public record Settings(int epochs, int batchSize, float learningRate, long seed, int maxShift) {
+  public record Settings(
+      int epochs, int batchSize, float learningRate, long seed, int maxShift, int maxSteps) {
     public static Settings defaults(Kind kind) {
-      return new Settings(kind == Kind.STYLE ? 20 : 60, 128, 2e-3f, 7L, 2);
+      return new Settings(kind == Kind.STYLE ? 20 : 60, 128, 2e-3f, 7L, 2, Integer.MAX_VALUE);
     }
   }
 
@@ -64,7 +64,10 @@ public final class JudgeTrainer {
       double trainAccuracy,
       double heldOutAccuracy,
       double heldOutTop5,
-      long millis) {}
+      long millis,
+      int steps,
+      double firstLoss,
+      double lastLoss) {}
 
   private JudgeTrainer() {}
 
@@ -72,59 +75,22 @@ public final class JudgeTrainer {
       StickerDataset ds, Kind kind, Settings settings, Path outDir, boolean progress)
       throws IOException {
     long start = System.currentTimeMillis();
-    List<int[]> train = pairs(ds, Split.TRAIN);
-    List<int[]> heldOut = pairs(ds, Split.TEST);
+    List<int[]> train = ds.pairs(Split.TRAIN);
+    List<int[]> heldOut = ds.pairs(Split.TEST);
     int classes = kind.classes(ds);
     Engine.getInstance().setRandomSeed((int) settings.seed());
-    SplittableRandom rng = new SplittableRandom(settings.seed());
-    int stepsPerEpoch = (train.size() + settings.batchSize() - 1) / settings.batchSize();
-
-    try (Model model = Model.newInstance(kind.modelName)) {
-      model.setBlock(JudgeNet.classifier(classes));
-      DefaultTrainingConfig config =
-          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-              .optOptimizer(
-                  Optimizer.adam()
-                      .optLearningRateTracker(
-                          Tracker.cosine()
-                              .setBaseValue(settings.learningRate())
-                              .optFinalValue(settings.learningRate() / 100f)
-                              .setMaxUpdates(settings.epochs() * stepsPerEpoch)
-                              .build())
-                      .optWeightDecays(1e-4f)
-                      .build());
-      try (Trainer trainer = model.newTrainer(config);
-          ProgressBar bar =
-              progress
-                  ? new ProgressBar(
-                      "Training " + kind.modelName, (long) settings.epochs() * stepsPerEpoch)
-                  : null) {
-        trainer.initialize(new Shape(1, 3, StickerDataset.SIZE, StickerDataset.SIZE));
-        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
-          List<int[]> order = new ArrayList<>(train);
-          java.util.Collections.shuffle(order, new java.util.Random(rng.nextLong()));
-          for (int from = 0; from < order.size(); from += settings.batchSize()) {
-            List<int[]> batch =
-                order.subList(from, Math.min(order.size(), from + settings.batchSize()));
-            try (NDManager m = trainer.getManager().newSubManager()) {
-              NDArray x = images(m, ds, batch, rng, settings.maxShift());
-              NDArray y = labels(m, kind, batch);
-              try (GradientCollector gc = trainer.newGradientCollector()) {
-                NDList pred = trainer.forward(new NDList(x));
-                NDArray loss = trainer.getLoss().evaluate(new NDList(y), pred);
-                gc.backward(loss);
-              }
-              trainer.step();
-            }
-            if (bar != null) {
-              bar.step();
-            }
-          }
-        }
-      }
-      Files.createDirectories(outDir);
-      model.save(outDir, kind.modelName);
-      Judge judge = new Judge(model, classes);
+    TrainingLoop.Result r =
+        TrainingLoop.train(
+            new Stage(ds, kind, train, settings),
+            TrainingLoop.Schedule.epochs(
+                settings.epochs(),
+                train.size(),
+                settings.batchSize(),
+                settings.maxSteps(),
+                settings.learningRate(),
+                100f),
+            TrainingLoop.Run.of(kind.modelName, outDir, "Training " + kind.modelName, progress));
+    try (Judge judge = Judge.load(outDir, kind.modelName, classes)) {
       double[] trainAcc = accuracy(judge, ds, kind, train);
       double[] heldAcc = accuracy(judge, ds, kind, heldOut);
       return new Report(
@@ -135,7 +101,62 @@ public final class JudgeTrainer {
           trainAcc[0],
           heldAcc[0],
           heldAcc[1],
-          System.currentTimeMillis() - start);
+          System.currentTimeMillis() - start,
+          r.steps(),
+          r.firstLoss(),
+          r.lastLoss());
+    }
+  }
+
+  /** Shuffled TRAIN pairs, each image shifted at random; softmax cross-entropy on the labels. */
+  private static final class Stage implements TrainingLoop.Stage<List<int[]>> {
+    private final StickerDataset ds;
+    private final Kind kind;
+    private final List<int[]> train;
+    private final Settings settings;
+    private final SplittableRandom rng;
+    private final Loss loss = Loss.softmaxCrossEntropyLoss();
+
+    Stage(StickerDataset ds, Kind kind, List<int[]> train, Settings settings) {
+      this.ds = ds;
+      this.kind = kind;
+      this.train = train;
+      this.settings = settings;
+      this.rng = new SplittableRandom(settings.seed());
+    }
+
+    @Override
+    public Block block() {
+      return JudgeNet.classifier(kind.classes(ds));
+    }
+
+    @Override
+    public Shape[] inputShapes() {
+      return new Shape[] {new Shape(1, 3, StickerDataset.SIZE, StickerDataset.SIZE)};
+    }
+
+    @Override
+    public Optimizer optimizer(Tracker learningRate) {
+      return Optimizer.adam().optLearningRateTracker(learningRate).optWeightDecays(1e-4f).build();
+    }
+
+    @Override
+    public Iterable<List<int[]>> batches(int epoch) {
+      List<int[]> order = new ArrayList<>(train);
+      Collections.shuffle(order, new Random(rng.nextLong()));
+      List<List<int[]>> batches = new ArrayList<>();
+      for (int from = 0; from < order.size(); from += settings.batchSize()) {
+        batches.add(order.subList(from, Math.min(order.size(), from + settings.batchSize())));
+      }
+      return batches;
+    }
+
+    @Override
+    public NDList loss(Trainer trainer, NDManager m, List<int[]> batch) {
+      NDArray x = images(m, ds, batch, rng, settings.maxShift());
+      NDArray y = labels(m, kind, batch);
+      NDList pred = trainer.forward(new NDList(x));
+      return new NDList(loss.evaluate(new NDList(y), pred));
     }
   }
 
@@ -155,19 +176,6 @@ public final class JudgeTrainer {
       top5 += rank < 5 ? 1 : 0;
     }
     return new double[] {top1 / (double) pairs.size(), top5 / (double) pairs.size()};
-  }
-
-  /** All (emoji, style) pairs of a split. */
-  public static List<int[]> pairs(StickerDataset ds, Split split) {
-    List<int[]> out = new ArrayList<>();
-    for (int e = 0; e < ds.emojiCount(); e++) {
-      for (int s = 0; s < ds.styleCount(); s++) {
-        if (ds.splitOf(e, s) == split) {
-          out.add(new int[] {e, s});
-        }
-      }
-    }
-    return out;
   }
 
   /** A batch of images, each shifted by up to maxShift pixels (white fill) for robustness. */

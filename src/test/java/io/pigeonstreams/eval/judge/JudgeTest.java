@@ -1,6 +1,7 @@
 package io.pigeonstreams.eval.judge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.pigeonstreams.TestData;
 import io.pigeonstreams.data.Split;
@@ -8,9 +9,12 @@ import io.pigeonstreams.data.StickerDataset;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The committed judges on real images, and their training (two batches; one epoch opt-in). */
 class JudgeTest {
 
   static StickerDataset ds;
@@ -24,7 +28,7 @@ class JudgeTest {
   private static double[] heldOutAccuracy(JudgeTrainer.Kind kind, String name, int classes)
       throws Exception {
     try (Judge judge = Judge.load(TestData.JUDGES, name, classes)) {
-      return JudgeTrainer.accuracy(judge, ds, kind, JudgeTrainer.pairs(ds, Split.TEST));
+      return JudgeTrainer.accuracy(judge, ds, kind, ds.pairs(Split.TEST));
     }
   }
 
@@ -45,30 +49,54 @@ class JudgeTest {
   }
 
   @Test
-  void shouldGiveFeaturesAndLogitsOfTheRightShape() throws Exception {
+  void shouldGiveFeaturesAndLogitsOfTheRightShapeAndTheSameAnswerForTheSameImage()
+      throws Exception {
     try (Judge judge = Judge.load(TestData.JUDGES, Judge.STYLE, ds.styleCount())) {
-      Judge.Output out = judge.apply(List.of(ds.image(0, 0), ds.image(1, 1)));
-      assertThat(out.logits()).hasNumberOfRows(2);
+      // Given two images of emoji 0 in google's style and one in openmoji's
+      Judge.Output out = judge.apply(List.of(ds.image(0, 0), ds.image(0, 2), ds.image(0, 0)));
+
+      assertThat(out.logits()).hasNumberOfRows(3);
       assertThat(out.logits()[0]).hasSize(5);
       assertThat(out.features()[1]).hasSize(JudgeNet.FEATURES);
+      // an image's answer does not depend on the rest of the batch
+      assertThat(out.logits()[2]).containsExactly(out.logits()[0]);
+      assertThat(out.features()[2]).containsExactly(out.features()[0]);
     }
   }
 
   @Test
-  void shouldLearnStylesInOneEpochAndReloadToTheSameAnswers(@TempDir Path dir) throws Exception {
-    // Given one short epoch of training on real TRAIN images
-    JudgeTrainer.Settings settings = new JudgeTrainer.Settings(1, 128, 2e-3f, 3L, 2);
+  void shouldTrainTwoBatchesAndSaveAJudgeThatLoads(@TempDir Path dir) throws Exception {
+    // Given two batches of 32 real TRAIN images
+    JudgeTrainer.Settings settings = new JudgeTrainer.Settings(1, 32, 2e-3f, 3L, 2, 2);
+
+    // When the style judge trains on them
     JudgeTrainer.Report report =
         JudgeTrainer.train(ds, JudgeTrainer.Kind.STYLE, settings, dir, false);
 
-    // Then it is far above chance (0.2) on held-out images, and the saved weights reload to the
-    // same accuracy
-    assertThat(report.heldOutAccuracy()).isGreaterThan(0.5);
+    // Then it took two steps from a first loss near log 5 (an untrained 5-way classifier), and
+    // its weights load as a judge that gives the accuracies it reported
+    assertThat(report.steps()).isEqualTo(2);
+    assertThat(report.firstLoss()).isCloseTo(Math.log(5), within(0.5));
+    assertThat(report.lastLoss()).isFinite();
     try (Judge reloaded = Judge.load(dir, Judge.STYLE, ds.styleCount())) {
       double[] acc =
-          JudgeTrainer.accuracy(
-              reloaded, ds, JudgeTrainer.Kind.STYLE, JudgeTrainer.pairs(ds, Split.TEST));
+          JudgeTrainer.accuracy(reloaded, ds, JudgeTrainer.Kind.STYLE, ds.pairs(Split.TEST));
       assertThat(acc[0]).isEqualTo(report.heldOutAccuracy());
     }
+  }
+
+  /** Opt-in (about a minute): {@code PIGEON_LONG_TESTS=1}. */
+  @Test
+  @Tag("long")
+  @EnabledIfEnvironmentVariable(named = "PIGEON_LONG_TESTS", matches = "1")
+  void shouldLearnStylesInOneEpoch(@TempDir Path dir) throws Exception {
+    // Given one short epoch of training on real TRAIN images
+    JudgeTrainer.Settings settings =
+        new JudgeTrainer.Settings(1, 128, 2e-3f, 3L, 2, Integer.MAX_VALUE);
+    JudgeTrainer.Report report =
+        JudgeTrainer.train(ds, JudgeTrainer.Kind.STYLE, settings, dir, false);
+
+    // Then it is far above chance (0.2) on held-out images
+    assertThat(report.heldOutAccuracy()).isGreaterThan(0.5);
   }
 }
