@@ -1,24 +1,12 @@
 package io.pigeonstreams.cli;
 
 import io.pigeonstreams.data.Split;
-import io.pigeonstreams.data.StickerDataset;
-import io.pigeonstreams.data.simulation.Benchmark;
-import io.pigeonstreams.data.simulation.Sample;
 import io.pigeonstreams.data.simulation.SimulationConfig;
-import io.pigeonstreams.data.simulation.UserSimulator;
-import io.pigeonstreams.eval.Evaluator;
+import io.pigeonstreams.eval.EvalRun;
 import io.pigeonstreams.eval.Generators;
-import io.pigeonstreams.eval.MetricsRow;
-import io.pigeonstreams.eval.Report;
-import io.pigeonstreams.eval.StickerGenerator;
-import io.pigeonstreams.eval.SweepPlot;
-import io.pigeonstreams.eval.judge.Judge;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -178,61 +166,20 @@ final class EvalCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-
-    StickerDataset ds = data.load();
-    Benchmark benchmark = new UserSimulator(ds).simulate(config);
-    List<Sample> samples = benchmark.samples(chosenSplit);
-    if (limit != null && limit < samples.size()) {
-      samples = samples.subList(0, limit);
-    }
-    System.out.printf(
-        Locale.ROOT,
-        "Evaluating %s on %d %s samples (seed %d, noise %.2f, %d emoji x %d styles)%n",
-        String.join(", ", names),
-        samples.size(),
-        split,
-        seed,
-        noise,
-        ds.emojiCount(),
-        ds.styleCount());
-    List<MetricsRow> rowsOut = new ArrayList<>();
-    Map<String, List<float[]>> images = new LinkedHashMap<>();
-    try (Judge styleJudge = Judge.load(judges, Judge.STYLE, ds.styleCount());
-        Judge identityJudge = Judge.load(judges, Judge.IDENTITY, ds.emojiCount())) {
-      Evaluator evaluator = new Evaluator(ds, styleJudge, identityJudge, true);
-      for (String name : names) {
-        for (Generators.MaskRatios ratios : ratios()) {
-          try (StickerGenerator generator = Generators.create(name, models, ratios)) {
-            Evaluator.Result result =
-                evaluator.evaluate(generator, samples, split.toLowerCase(Locale.ROOT), seed, noise);
-            rowsOut.add(result.row());
-            images.put(generator.name(), result.generated());
-          }
-        }
-      }
-    }
-    List<MetricsRow> table = Report.writeTables(out, rowsOut);
-    if (sweep != null) {
-      Path png = out.resolve("sweep-" + sweep.label.replace('_', '-') + ".png");
-      SweepPlot.write(
-          png,
-          String.format(
-              Locale.ROOT,
-              "%s vs %s (%s, %d samples, noise %.1f)",
-              names.get(0),
-              sweep.label,
-              split,
-              samples.size(),
-              noise),
-          sweep.label,
-          sweep.values,
-          rowsOut);
-      System.out.println("Wrote " + png);
-    }
-    Report.writeSamples(out, ds, samples, images, rows);
-    System.out.println();
-    System.out.print(Report.markdown(table));
-    System.out.println("\nWrote " + out.resolve("metrics.csv") + ", metrics.md and samples.png");
+    new EvalRun(
+            new EvalRun.Settings(
+                names,
+                chosenSplit,
+                config,
+                limit,
+                models,
+                judges,
+                out,
+                rows,
+                ratios(),
+                sweep == null ? null : sweep.label,
+                sweep == null ? List.of() : sweep.values))
+        .run(data.load());
     return 0;
   }
 
