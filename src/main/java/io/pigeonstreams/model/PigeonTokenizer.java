@@ -23,17 +23,27 @@ public final class PigeonTokenizer implements AutoCloseable {
 
   public static final String NAME = "tokenizer";
 
+  /** Tokenizer v2's weights: {@code tokenizer-v2-0000.params} beside the first one's. */
+  public static final String NAME_V2 = "tokenizer-v2";
+
   private final Model model;
-  private final VqAutoencoder net;
+  private final TokenizerNet net;
 
   private final String name;
 
   PigeonTokenizer(Model model, String digest) {
     this.model = model;
-    this.net = (VqAutoencoder) model.getBlock();
+    this.net = (TokenizerNet) model.getBlock();
     TokenizerConfig c = net.config();
     // the weights' digest: tokens of a retrained tokenizer never mix with the old ones
-    this.name = "pigeon-vq-" + c.codebookSize() + "x" + TokenizerConfig.TOKENS + "-" + digest;
+    this.name =
+        "pigeon-"
+            + (c.isFsq() ? "fsq-" : "vq-")
+            + c.codebookSize()
+            + "x"
+            + c.tokens()
+            + "-"
+            + digest;
   }
 
   /** Loads {@code dir/tokenizer-0000.params}; no network access. */
@@ -46,19 +56,27 @@ public final class PigeonTokenizer implements AutoCloseable {
    */
   public static PigeonTokenizer load(Path dir, TokenizerConfig config, ai.djl.Device device)
       throws IOException {
-    Path params = dir.resolve(NAME + "-0000.params");
+    return load(dir, NAME, config, device);
+  }
+
+  /**
+   * @param name the weights' name: {@code dir/<name>-0000.params}
+   */
+  public static PigeonTokenizer load(
+      Path dir, String name, TokenizerConfig config, ai.djl.Device device) throws IOException {
+    Path params = dir.resolve(name + "-0000.params");
     if (!Files.isRegularFile(params)) {
       throw new IOException(
           "tokenizer weights missing: "
               + params
               + " (run from the repository root, or `pigeon-streams train tokenizer`)");
     }
-    Model model = Model.newInstance(NAME, device);
-    VqAutoencoder net = new VqAutoencoder(config);
+    Model model = Model.newInstance(name, device);
+    TokenizerNet net = TokenizerNet.of(config);
     model.setBlock(net);
     net.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, 32, 32));
     try {
-      model.load(dir, NAME);
+      model.load(dir, name);
     } catch (MalformedModelException | RuntimeException e) {
       model.close();
       throw new IOException("cannot load " + params + ": " + e.getMessage(), e);
@@ -108,9 +126,9 @@ public final class PigeonTokenizer implements AutoCloseable {
       long[] t = net.encode(new ParameterStore(m, false), x).toLongArray(); // (B, 16)
       List<int[]> out = new ArrayList<>();
       for (int i = 0; i < images.size(); i++) {
-        int[] tokens = new int[TokenizerConfig.TOKENS];
+        int[] tokens = new int[net.config().tokens()];
         for (int k = 0; k < tokens.length; k++) {
-          tokens[k] = (int) t[i * TokenizerConfig.TOKENS + k];
+          tokens[k] = (int) t[i * tokens.length + k];
         }
         out.add(tokens);
       }
@@ -120,13 +138,14 @@ public final class PigeonTokenizer implements AutoCloseable {
 
   public List<float[]> decode(List<int[]> tokens) {
     try (NDManager m = model.getNDManager().newSubManager()) {
-      long[] flat = new long[tokens.size() * TokenizerConfig.TOKENS];
+      int per = net.config().tokens();
+      long[] flat = new long[tokens.size() * per];
       for (int i = 0; i < tokens.size(); i++) {
-        for (int k = 0; k < TokenizerConfig.TOKENS; k++) {
-          flat[i * TokenizerConfig.TOKENS + k] = tokens.get(i)[k];
+        for (int k = 0; k < per; k++) {
+          flat[i * per + k] = tokens.get(i)[k];
         }
       }
-      NDArray t = m.create(flat, new Shape(tokens.size(), TokenizerConfig.TOKENS)); // (B, 16)
+      NDArray t = m.create(flat, new Shape(tokens.size(), per)); // (B, T)
       float[] images = net.decode(new ParameterStore(m, false), t).toFloatArray(); // (B, 3, 32, 32)
       List<float[]> out = new ArrayList<>();
       for (int i = 0; i < tokens.size(); i++) {
@@ -138,11 +157,13 @@ public final class PigeonTokenizer implements AutoCloseable {
     }
   }
 
-  /** The L2-normalized codebook (K * D floats, row-major): the vectors the decoder reads. */
+  /**
+   * Every code's vector as the decoder reads it (K * D floats, row-major): the L2-normalized
+   * codebook of the VQ tokenizer, the level tuples of FSQ.
+   */
   public float[] normalizedCodebook() {
     try (NDManager m = model.getNDManager().newSubManager()) {
-      NDArray e = net.quantizer().codebook().getArray();
-      return VectorQuantizer.l2(e).toFloatArray();
+      return net.codeVectors(new ParameterStore(m, false));
     }
   }
 

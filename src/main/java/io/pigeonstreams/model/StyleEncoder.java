@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
@@ -119,6 +120,34 @@ public final class StyleEncoder implements AutoCloseable {
     }
     return out;
   }
+
+  /**
+   * The trunk's feature maps of images that may carry a gradient (the weights stay frozen): the
+   * last activation of each of the three stages, (B, 32, 32, 32), (B, 64, 16, 16), (B, 128, 8, 8).
+   * What a tokenizer's reconstruction is asked to match (a perceptual loss of this project's own
+   * network, never a judge's).
+   */
+  public NDList featureMaps(NDArray images) {
+    Block trunk = model.getBlock().getChildren().get(0).getValue();
+    ParameterStore ps = new ParameterStore(images.getManager(), false);
+    NDList x = new NDList(images);
+    NDList maps = new NDList();
+    int i = 0;
+    for (Block child : trunk.getChildren().values()) {
+      x = child.forward(ps, x, false);
+      if (i == STAGE_ENDS[maps.size()]) {
+        maps.add(x.singletonOrThrow());
+        if (maps.size() == STAGE_ENDS.length) {
+          break;
+        }
+      }
+      i++;
+    }
+    return maps;
+  }
+
+  /** Index of the last ReLU of each stage in the trunk (6 blocks a stage, a pool between). */
+  private static final int[] STAGE_ENDS = {5, 12, 19};
 
   /** Rows scaled to unit length: (B, D) -> (B, D). */
   public static NDArray normalize(NDArray e) {

@@ -18,7 +18,7 @@ import ai.djl.util.PairList;
  * grid of codebook indices (16 visual tokens) and back. Forward returns the reconstruction, the VQ
  * loss and the tokens.
  */
-public final class VqAutoencoder extends AbstractBlock {
+public final class VqAutoencoder extends AbstractBlock implements TokenizerNet {
 
   private final TokenizerConfig config;
   private final SequentialBlock encoder;
@@ -59,7 +59,7 @@ public final class VqAutoencoder extends AbstractBlock {
                 .add(Activation::sigmoid));
   }
 
-  private static Conv2d down(int filters) {
+  static Conv2d down(int filters) {
     return Conv2d.builder()
         .setKernelShape(new Shape(4, 4))
         .optStride(new Shape(2, 2))
@@ -68,7 +68,7 @@ public final class VqAutoencoder extends AbstractBlock {
         .build();
   }
 
-  private static Conv2d conv(int filters, int kernel) {
+  static Conv2d conv(int filters, int kernel) {
     return Conv2d.builder()
         .setKernelShape(new Shape(kernel, kernel))
         .optPadding(new Shape(kernel / 2, kernel / 2))
@@ -80,7 +80,7 @@ public final class VqAutoencoder extends AbstractBlock {
    * 2x nearest-neighbour upsampling then a 3x3 convolution (DJL's PyTorch engine has no transposed
    * convolution; this also avoids its checkerboard artifacts).
    */
-  private static SequentialBlock up(int filters) {
+  static SequentialBlock up(int filters) {
     return new SequentialBlock()
         .add(
             new LambdaBlock(
@@ -89,6 +89,7 @@ public final class VqAutoencoder extends AbstractBlock {
         .add(conv(filters, 3));
   }
 
+  @Override
   public TokenizerConfig config() {
     return config;
   }
@@ -111,20 +112,29 @@ public final class VqAutoencoder extends AbstractBlock {
   }
 
   /** Images (B, 3, 32, 32) -> tokens (B, 16). */
+  @Override
   public NDArray encode(ParameterStore ps, NDArray images) {
     NDArray z = encoder.forward(ps, new NDList(images), false).singletonOrThrow();
     return quantizer.forward(ps, new NDList(z), false).get(2);
   }
 
   /** Images (B, 3, 32, 32) -> the encoder's continuous features (B, D, 4, 4), before VQ. */
+  @Override
   public NDArray features(ParameterStore ps, NDArray images) {
     return encoder.forward(ps, new NDList(images), false).singletonOrThrow();
   }
 
   /** Tokens (B, 16) -> images (B, 3, 32, 32). */
+  @Override
   public NDArray decode(ParameterStore ps, NDArray tokens) {
     NDArray grid = quantizer.embed(ps, tokens, TokenizerConfig.GRID); // (B, D, 4, 4)
     return decoder.forward(ps, new NDList(grid), false).singletonOrThrow();
+  }
+
+  /** The L2-normalized codebook: the vectors the decoder reads. */
+  @Override
+  public float[] codeVectors(ParameterStore ps) {
+    return VectorQuantizer.l2(quantizer.codebook().getArray()).toFloatArray();
   }
 
   @Override

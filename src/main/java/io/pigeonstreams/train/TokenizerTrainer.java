@@ -13,6 +13,7 @@ import io.pigeonstreams.data.Split;
 import io.pigeonstreams.data.StickerDataset;
 import io.pigeonstreams.model.PigeonTokenizer;
 import io.pigeonstreams.model.TokenizerConfig;
+import io.pigeonstreams.model.TokenizerNet;
 import io.pigeonstreams.model.VqAutoencoder;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,6 +33,11 @@ public final class TokenizerTrainer {
   public record Settings(int epochs, int batchSize, float learningRate, long seed) {
     public static Settings defaults() {
       return new Settings(30, 64, 2e-3f, 11L);
+    }
+
+    /** Tokenizer v2: fewer, costlier epochs (an 8x8 grid decodes from twice the resolution). */
+    public static Settings v2() {
+      return new Settings(16, 64, 2e-3f, 11L);
     }
   }
 
@@ -88,12 +94,34 @@ public final class TokenizerTrainer {
       boolean progress,
       int maxSteps)
       throws IOException {
+    return train(
+        ds,
+        config,
+        settings,
+        null,
+        TrainingLoop.Run.of(PigeonTokenizer.NAME, outDir, "Training tokenizer", progress),
+        maxSteps);
+  }
+
+  /**
+   * @param perceptual a network of this project's own (the taste encoder, never a judge) whose
+   *     feature maps the reconstruction must match, or null for pixels only
+   * @param run the weights' name, folder, checkpoints and resume
+   */
+  public static Report train(
+      StickerDataset ds,
+      TokenizerConfig config,
+      Settings settings,
+      FeatureLoss perceptual,
+      TrainingLoop.Run run,
+      int maxSteps)
+      throws IOException {
     long start = System.currentTimeMillis();
     List<int[]> train = ds.pairs(Split.TRAIN);
     Engine.getInstance().setRandomSeed((int) settings.seed());
     TrainingLoop.Result r =
         TrainingLoop.train(
-            new Stage(ds, config, train, settings),
+            new Stage(ds, config, train, settings, perceptual),
             TrainingLoop.Schedule.epochs(
                 settings.epochs(),
                 train.size(),
@@ -101,7 +129,7 @@ public final class TokenizerTrainer {
                 maxSteps,
                 settings.learningRate(),
                 50f),
-            TrainingLoop.Run.of(PigeonTokenizer.NAME, outDir, "Training tokenizer", progress));
+            run);
     return new Report(
         train.size(), r.firstLoss(), r.lastLoss(), System.currentTimeMillis() - start);
   }
@@ -111,16 +139,23 @@ public final class TokenizerTrainer {
     private final List<int[]> train;
     private final int batchSize;
     private final Random rng;
-    private final VqAutoencoder net;
-    private final CodeUsage usage;
+    private final TokenizerNet net;
+    private final CodeUsage usage; // VQ only: FSQ has no codebook to restart
+    private final FeatureLoss perceptual;
 
-    Stage(StickerDataset ds, TokenizerConfig config, List<int[]> train, Settings settings) {
+    Stage(
+        StickerDataset ds,
+        TokenizerConfig config,
+        List<int[]> train,
+        Settings settings,
+        FeatureLoss perceptual) {
       this.ds = ds;
       this.train = train;
       this.batchSize = settings.batchSize();
       this.rng = new Random(settings.seed());
-      this.net = new VqAutoencoder(config);
-      this.usage = new CodeUsage(config.codebookSize(), config.codeDim());
+      this.net = TokenizerNet.of(config);
+      this.usage = config.isFsq() ? null : new CodeUsage(config.codebookSize(), config.codeDim());
+      this.perceptual = perceptual;
     }
 
     @Override
@@ -153,15 +188,21 @@ public final class TokenizerTrainer {
     public NDList loss(Trainer trainer, NDManager m, List<int[]> batch) {
       NDArray x = images(m, ds, batch); // (B, 3, 32, 32)
       NDList out = trainer.forward(new NDList(x));
-      usage.record(out.get(2).toLongArray(), out.get(3));
-      // reconstruction (mean squared error) + codebook + commitment losses
-      return new NDList(out.get(0).sub(x).square().mean().add(out.get(1)));
+      if (usage != null) {
+        usage.record(out.get(2).toLongArray(), out.get(3));
+      }
+      // reconstruction (mean squared error) + codebook + commitment losses (VQ)
+      NDArray loss = out.get(0).sub(x).square().mean().add(out.get(1));
+      if (perceptual != null) {
+        loss = loss.add(perceptual.loss(out.get(0), x)); // + feature-map distance
+      }
+      return new NDList(loss);
     }
 
     @Override
     public void afterStep(int step) {
-      if (step % RESTART_EVERY == RESTART_EVERY - 1) {
-        usage.restartDeadCodes(net.quantizer().codebook().getArray(), rng);
+      if (usage != null && step % RESTART_EVERY == RESTART_EVERY - 1) {
+        usage.restartDeadCodes(((VqAutoencoder) net).quantizer().codebook().getArray(), rng);
       }
     }
   }
