@@ -43,6 +43,10 @@ public final class Evaluator {
     if (samples.isEmpty()) {
       throw new IllegalArgumentException("no samples to evaluate");
     }
+    if (generator instanceof TruthGenerator) {
+      List<float[]> truths = samples.stream().map(s -> image(s.groundTruth())).toList();
+      return new Result(score(generator.name(), samples, truths, split, seed, noise), truths);
+    }
     List<float[]> generated = new ArrayList<>(samples.size());
     try (ProgressBar bar =
         progress ? new ProgressBar("Generating " + generator.name(), samples.size()) : null) {

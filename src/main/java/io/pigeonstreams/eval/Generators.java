@@ -1,5 +1,7 @@
 package io.pigeonstreams.eval;
 
+import io.pigeonstreams.model.PigeonTokenizer;
+import io.pigeonstreams.model.TokenizerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -11,7 +13,8 @@ import java.util.Map;
 public final class Generators {
 
   /** Baselines that need no model: what {@code --generator baselines} runs. */
-  public static final List<String> BASELINES = List.of("grd", "nearest-history", "random-history");
+  public static final List<String> BASELINES =
+      List.of("truth", "grd", "nearest-history", "random-history");
 
   /** Mask ratios for generators that mask (Pigeon); null means the generator's default. */
   public record MaskRatios(Double alphaH, Double alphaR) {
@@ -25,11 +28,22 @@ public final class Generators {
   private static final Map<String, Factory> KNOWN = new LinkedHashMap<>();
 
   static {
+    KNOWN.put("truth", (models, ratios) -> new TruthGenerator());
     KNOWN.put("grd", (models, ratios) -> Baselines.grd());
     KNOWN.put("nearest-history", (models, ratios) -> Baselines.nearestHistory());
     KNOWN.put("random-history", (models, ratios) -> Baselines.randomHistory());
     KNOWN.put(
         "recon", (models, ratios) -> withModel(() -> new ReconGenerator(models.resolve("pigeon"))));
+    KNOWN.put(
+        "recon-v2",
+        (models, ratios) ->
+            withModel(
+                () ->
+                    new ReconGenerator(
+                        "recon-v2",
+                        models.resolve("pigeon"),
+                        PigeonTokenizer.NAME_V2,
+                        TokenizerConfig.v2())));
     KNOWN.put("pigeon", pigeon("pigeon", 0.2));
     KNOWN.put("pigeon-sft", pigeon("pigeon-sft", 0.2));
     KNOWN.put("pigeon-nomask", pigeon("pigeon-nomask", 0.0));

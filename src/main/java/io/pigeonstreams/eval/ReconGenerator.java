@@ -13,15 +13,23 @@ import java.util.List;
  */
 final class ReconGenerator implements StickerGenerator {
 
+  private final String name;
   private final PigeonTokenizer tokenizer;
 
+  /** The first tokenizer ({@code recon}). */
   ReconGenerator(Path modelDir) throws IOException {
-    this.tokenizer = PigeonTokenizer.load(modelDir, TokenizerConfig.defaults());
+    this("recon", modelDir, PigeonTokenizer.NAME, TokenizerConfig.defaults());
+  }
+
+  ReconGenerator(String name, Path modelDir, String weights, TokenizerConfig config)
+      throws IOException {
+    this.name = name;
+    this.tokenizer = PigeonTokenizer.load(modelDir, weights, config, null);
   }
 
   @Override
   public String name() {
-    return "recon";
+    return name;
   }
 
   @Override
