@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -41,7 +42,10 @@ public final class FsqAutoencoder extends AbstractBlock implements TokenizerNet 
                 .add(Activation::relu)
                 .add(VqAutoencoder.conv(h, 3))
                 .add(Activation::relu)
-                .add(VqAutoencoder.conv(config.codeDim(), 1))); // (B, D, 8, 8)
+                .add(VqAutoencoder.conv(config.codeDim(), 1)) // (B, D, 8, 8)
+                // standardized per channel, so that FSQ's tanh bound is neither saturated (one
+                // code for every image) nor idle
+                .add(BatchNorm.builder().optCenter(false).optScale(false).build()));
     this.quantizer = addChildBlock("quantizer", new FsqQuantizer(config.levels()));
     this.decoder =
         addChildBlock(
