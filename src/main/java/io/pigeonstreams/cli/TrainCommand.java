@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
       TrainTokenizerCommand.class,
       TrainSftCommand.class,
       TrainScorerCommand.class,
-      TrainDpoCommand.class
+      TrainDpoCommand.class,
+      TrainUNetCommand.class
     })
 final class TrainCommand {}

@@ -44,6 +44,8 @@ public final class Generators {
                         models.resolve("pigeon"),
                         PigeonTokenizer.NAME_V2,
                         TokenizerConfig.v2())));
+    KNOWN.put(
+        "unet", (models, ratios) -> withModel(() -> new UNetGenerator(models.resolve("pigeon"))));
     KNOWN.put("pigeon", pigeon("pigeon", 0.2));
     KNOWN.put("pigeon-sft", pigeon("pigeon-sft", 0.2));
     KNOWN.put("pigeon-nomask", pigeon("pigeon-nomask", 0.0));
