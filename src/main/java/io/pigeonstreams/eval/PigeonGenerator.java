@@ -103,7 +103,10 @@ final class PigeonGenerator implements StickerGenerator {
 
   @Override
   public void close() {
-    scorer.close();
-    model.close();
+    try {
+      scorer.close();
+    } finally {
+      model.close();
+    }
   }
 }
