@@ -2,14 +2,10 @@ package io.pigeonstreams.cli;
 
 import io.pigeonstreams.bench.generation.GenerationPhases;
 import io.pigeonstreams.bench.generation.GenerationSettings;
-import io.pigeonstreams.data.StickerDataset;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code pigeon-streams bench generation}: the options; the benchmark is {@link GenerationPhases}.
@@ -24,10 +20,9 @@ import picocli.CommandLine.Spec;
     })
 final class BenchGenerationCommand implements Callable<Integer> {
 
-  @Spec CommandSpec spec;
+  @Mixin BenchOptions common;
 
-  @Option(names = "--out", required = true, description = "Output folder.")
-  Path out;
+  @Mixin ModelOption model;
 
   @Option(
       names = "--requests",
@@ -98,40 +93,25 @@ final class BenchGenerationCommand implements Callable<Integer> {
               + " at once (default: ${DEFAULT-VALUE}).")
   int streamThreads;
 
-  @Option(
-      names = "--model",
-      defaultValue = "models/pigeon",
-      description = "Model folder (default: ${DEFAULT-VALUE}).")
-  Path modelDir;
-
-  @Option(
-      names = "--data",
-      defaultValue = "data",
-      description = "Dataset folder (default: ${DEFAULT-VALUE}).")
-  Path data;
-
   @Override
   public Integer call() throws Exception {
-    GenerationSettings settings;
-    try {
-      settings =
-          new GenerationSettings(
-              requests,
-              perRecordRequests,
-              soakSeconds,
-              batch,
-              delayMs,
-              partitions,
-              modelThreads,
-              emoji,
-              rawImages,
-              streamThreads,
-              modelDir,
-              out);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
-    new GenerationPhases(settings, StickerDataset.load(data), System.out).run();
+    GenerationSettings settings =
+        common.settings(
+            () ->
+                new GenerationSettings(
+                    requests,
+                    perRecordRequests,
+                    soakSeconds,
+                    batch,
+                    delayMs,
+                    partitions,
+                    modelThreads,
+                    emoji,
+                    rawImages,
+                    streamThreads,
+                    model.dir,
+                    common.out));
+    new GenerationPhases(settings, common.data.load(), System.out).run();
     return 0;
   }
 }

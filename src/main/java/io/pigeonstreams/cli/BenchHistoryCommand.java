@@ -13,10 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code pigeon-streams bench history}: the options; the benchmark is {@link HistoryPhases}. */
 @Command(
@@ -30,10 +28,7 @@ import picocli.CommandLine.Spec;
     })
 final class BenchHistoryCommand implements Callable<Integer> {
 
-  @Spec CommandSpec spec;
-
-  @Option(names = "--out", required = true, description = "Output folder.")
-  Path out;
+  @Mixin BenchOptions common;
 
   @Option(
       names = "--interactions",
@@ -86,32 +81,24 @@ final class BenchHistoryCommand implements Callable<Integer> {
       description = "Workload seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(
-      names = "--data",
-      defaultValue = "data",
-      description = "Dataset folder (default: ${DEFAULT-VALUE}).")
-  Path data;
-
   @Override
   public Integer call() throws Exception {
-    HistorySettings settings;
-    try {
-      settings =
-          new HistorySettings(
-              interactions,
-              users,
-              historySizes,
-              requestsPerSize,
-              warmupRequests,
-              latencyUsers,
-              inFlight,
-              HistorySettings.defaults().partitions(),
-              seed);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
+    HistorySettings settings =
+        common.settings(
+            () ->
+                new HistorySettings(
+                    interactions,
+                    users,
+                    historySizes,
+                    requestsPerSize,
+                    warmupRequests,
+                    latencyUsers,
+                    inFlight,
+                    HistorySettings.defaults().partitions(),
+                    seed));
     PrintStream stdout = System.out;
-    StickerDataset dataset = StickerDataset.load(data);
+    StickerDataset dataset = common.data.load();
+    Path out = common.out;
     Files.createDirectories(out);
     stdout.println("Starting Kafka (KRaft, in-process) ...");
     BenchResults results;

@@ -1,15 +1,11 @@
 package io.pigeonstreams.cli;
 
 import io.pigeonstreams.bench.model.ModelBench;
-import io.pigeonstreams.data.StickerDataset;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code pigeon-streams bench model}: the options; the benchmark is {@link ModelBench}. */
 @Command(
@@ -21,10 +17,9 @@ import picocli.CommandLine.Spec;
     })
 final class BenchModelCommand implements Callable<Integer> {
 
-  @Spec CommandSpec spec;
+  @Mixin BenchOptions common;
 
-  @Option(names = "--out", required = true, description = "Output folder.")
-  Path out;
+  @Mixin ModelOption model;
 
   @Option(
       names = "--batch-sizes",
@@ -40,32 +35,17 @@ final class BenchModelCommand implements Callable<Integer> {
   int images;
 
   @Option(
-      names = "--model",
-      defaultValue = "models/pigeon",
-      description = "Model folder (default: ${DEFAULT-VALUE}).")
-  Path modelDir;
-
-  @Option(
       names = "--checkpoint",
       defaultValue = "pigeon",
       description = "Checkpoint name (default: ${DEFAULT-VALUE}).")
   String checkpoint;
 
-  @Option(
-      names = "--data",
-      defaultValue = "data",
-      description = "Dataset folder (default: ${DEFAULT-VALUE}).")
-  Path data;
-
   @Override
   public Integer call() throws Exception {
-    ModelBench.Settings settings;
-    try {
-      settings = new ModelBench.Settings(modelDir, checkpoint, batchSizes, images, out);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
-    new ModelBench(settings, System.out).run(StickerDataset.load(data));
+    ModelBench.Settings settings =
+        common.settings(
+            () -> new ModelBench.Settings(model.dir, checkpoint, batchSizes, images, common.out));
+    new ModelBench(settings, System.out).run(common.data.load());
     return 0;
   }
 }

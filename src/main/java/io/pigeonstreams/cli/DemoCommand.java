@@ -53,17 +53,7 @@ final class DemoCommand implements Callable<Integer> {
       description = "Simulated users (default: ${DEFAULT-VALUE}).")
   int users;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "42",
-      description = "Simulation seed (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(
-      names = "--noise",
-      defaultValue = "0.2",
-      description = "Share of each history in another style (default: ${DEFAULT-VALUE}).")
-  double noise;
+  @Mixin SimulationOptions simulation;
 
   @Option(
       names = "--out",
@@ -83,16 +73,11 @@ final class DemoCommand implements Callable<Integer> {
     if (requests < 1) {
       throw new ParameterException(spec.commandLine(), "--requests must be >= 1, got " + requests);
     }
-    SimulationConfig simulation;
-    try {
-      simulation = SimulationConfig.defaults(seed, noise).withUsers(users);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
+    SimulationConfig config = simulation.config(users);
     // the console first: picocli makes it from System.out on first use, which is diverted below
     PrintWriter console = spec.commandLine().getOut();
     StickerDataset ds = data.load();
-    Benchmark benchmark = new UserSimulator(ds).simulate(simulation);
+    Benchmark benchmark = new UserSimulator(ds).simulate(config);
     Files.createDirectories(out);
     DemoRun run =
         new DemoRun(new DemoRun.Settings(requests, duration, out), ds, benchmark, console);

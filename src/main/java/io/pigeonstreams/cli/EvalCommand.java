@@ -44,17 +44,7 @@ final class EvalCommand implements Callable<Integer> {
       description = "test, val or train (default: ${DEFAULT-VALUE}).")
   String split;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "42",
-      description = "Simulation seed (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(
-      names = "--noise",
-      defaultValue = "0.2",
-      description = "History noise epsilon in [0, 1] (default: ${DEFAULT-VALUE}).")
-  double noise;
+  @Mixin SimulationOptions simulation;
 
   @Option(
       names = "--users",
@@ -127,9 +117,7 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Split chosenSplit = parseSplit();
-    if (!(noise >= 0 && noise <= 1)) {
-      throw new ParameterException(spec.commandLine(), "--noise must be in [0, 1], got " + noise);
-    }
+    SimulationConfig config = simulation.config(users);
     for (Double ratio : new Double[] {alphaH, alphaR}) {
       if (ratio != null && !(ratio >= 0 && ratio <= 1)) {
         throw new ParameterException(
@@ -159,12 +147,6 @@ final class EvalCommand implements Callable<Integer> {
               + "--"
               + sweep.label.replace('_', '-')
               + " itself");
-    }
-    SimulationConfig config;
-    try {
-      config = SimulationConfig.defaults(seed, noise).withUsers(users);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     new EvalRun(
             new EvalRun.Settings(

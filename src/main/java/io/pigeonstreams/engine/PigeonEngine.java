@@ -98,13 +98,7 @@ public final class PigeonEngine implements AutoCloseable {
 
   /** Kafka Streams settings: the configured ones plus the engine's handlers. */
   public Properties streamsProperties() {
-    Properties p = config.streamsProperties();
-    p.put(
-        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        DeadLetterHandler.class.getName());
-    p.put(
-        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
-    return p;
+    return DeadLetterHandler.install(config.streamsProperties());
   }
 
   /** Every topic the engine needs, with its dead-letter topics. */

@@ -6,9 +6,7 @@ import io.pigeonstreams.generate.HistoryOrder;
 import io.pigeonstreams.generate.PreferenceScorer;
 import io.pigeonstreams.generate.pigeon.EncoderScorer;
 import io.pigeonstreams.generate.pigeon.PigeonCandidates;
-import io.pigeonstreams.model.PigeonConfig;
-import io.pigeonstreams.model.PigeonModel;
-import io.pigeonstreams.model.TokenizerConfig;
+import io.pigeonstreams.generate.pigeon.PigeonComponents;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,8 +22,10 @@ import java.util.Locale;
 final class PigeonGenerator implements StickerGenerator {
 
   private final String name;
-  private final PigeonModel model;
-  private final EncoderScorer scorer;
+
+  /** The checkpoint and its production scorer, loaded as the engine loads them. */
+  private final PigeonComponents pigeon;
+
   private final double alphaH;
   private final List<Double> alphaR;
 
@@ -50,14 +50,7 @@ final class PigeonGenerator implements StickerGenerator {
                 ratios.alphaR() == null
                     ? "best"
                     : String.format(Locale.ROOT, "%.2f", ratios.alphaR()));
-    this.model =
-        PigeonModel.load(dir, checkpoint, PigeonConfig.defaults(), TokenizerConfig.defaults(), 5);
-    try {
-      this.scorer = EncoderScorer.forModel(model, dir);
-    } catch (IOException | RuntimeException e) {
-      model.close();
-      throw e;
-    }
+    this.pigeon = PigeonComponents.load(dir, checkpoint, 5);
   }
 
   @Override
@@ -77,7 +70,7 @@ final class PigeonGenerator implements StickerGenerator {
       captions.add(in.caption());
     }
     List<List<Candidate>> candidates =
-        PigeonCandidates.of(model, histories, references, captions, alphaH, alphaR);
+        PigeonCandidates.of(pigeon.model(), histories, references, captions, alphaH, alphaR);
     if (alphaR.size() == 1) {
       return candidates.stream().map(c -> c.get(0).image()).toList();
     }
@@ -91,7 +84,8 @@ final class PigeonGenerator implements StickerGenerator {
         imageReferences.add(references.get(i));
       }
     }
-    List<PreferenceScorer.Scores> scores = scorer.score(images, imageHistories, imageReferences);
+    List<PreferenceScorer.Scores> scores =
+        pigeon.scorer().score(images, imageHistories, imageReferences);
     List<float[]> out = new ArrayList<>();
     int k = alphaR.size();
     for (int i = 0; i < batch.size(); i++) {
@@ -103,7 +97,6 @@ final class PigeonGenerator implements StickerGenerator {
 
   @Override
   public void close() {
-    scorer.close();
-    model.close();
+    pigeon.close();
   }
 }

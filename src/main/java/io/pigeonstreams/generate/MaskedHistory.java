@@ -46,7 +46,7 @@ public record MaskedHistory(List<HistoryEntry> entries, List<boolean[]> tokenMas
   }
 
   /** Whether entry {@code n} is masked whole (every one of its tokens). */
-  public boolean isMasked(int n) {
+  boolean isMasked(int n) {
     for (boolean m : tokenMasks.get(n)) {
       if (!m) {
         return false;
@@ -56,7 +56,7 @@ public record MaskedHistory(List<HistoryEntry> entries, List<boolean[]> tokenMas
   }
 
   /** The ids of the entries kept (at least one token not masked). */
-  public Set<String> keptItemIds() {
+  Set<String> keptItemIds() {
     Set<String> kept = new HashSet<>();
     for (int n = 0; n < entries.size(); n++) {
       if (!isMasked(n)) {

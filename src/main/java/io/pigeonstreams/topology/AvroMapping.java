@@ -33,7 +33,7 @@ public final class AvroMapping {
 
   private AvroMapping() {}
 
-  public static Request request(GenerationRequest r) {
+  static Request request(GenerationRequest r) {
     return new Request(
         r.getRequestId(),
         r.getUserId(),
@@ -47,13 +47,13 @@ public final class AvroMapping {
         r.getTimestamp());
   }
 
-  public static History history(UserHistory h) {
+  static History history(UserHistory h) {
     return h == null
         ? null
         : new History(items(h.getPositives()), items(h.getNegatives()), items(h.getFeedback()));
   }
 
-  public static UserHistory userHistory(History h) {
+  static UserHistory userHistory(History h) {
     return UserHistory.newBuilder()
         .setPositives(avroItems(h.positives()))
         .setNegatives(avroItems(h.negatives()))
@@ -62,7 +62,7 @@ public final class AvroMapping {
   }
 
   /** An interaction as the history item it would add. */
-  public static HistoryItem historyItem(Interaction i) {
+  static HistoryItem historyItem(Interaction i) {
     return new HistoryItem(
         i.getItemId(),
         Action.valueOf(i.getAction().name()),
@@ -80,7 +80,7 @@ public final class AvroMapping {
         item.getCreatedAt());
   }
 
-  public static CatalogItem catalogItem(CatalogEntry e) {
+  static CatalogItem catalogItem(CatalogEntry e) {
     return e == null
         ? null
         : new CatalogItem(
@@ -107,7 +107,7 @@ public final class AvroMapping {
         .build();
   }
 
-  public static GeneratedImage generatedImage(Answer a) {
+  static GeneratedImage generatedImage(Answer a) {
     return GeneratedImage.newBuilder()
         .setRequestId(a.requestId())
         .setUserId(a.userId())
@@ -128,7 +128,7 @@ public final class AvroMapping {
         .build();
   }
 
-  public static PreferencePair preferencePair(CandidatePair p) {
+  static PreferencePair preferencePair(CandidatePair p) {
     return PreferencePair.newBuilder()
         .setPairId(p.pairId())
         .setUserId(p.userId())

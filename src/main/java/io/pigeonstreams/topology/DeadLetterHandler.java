@@ -6,9 +6,11 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -27,6 +29,16 @@ public final class DeadLetterHandler
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
 
   private Serde<DeadLetter> serde;
+
+  /** Kafka Streams settings {@code p} with this handler for records it cannot decode or process. */
+  public static Properties install(Properties p) {
+    p.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterHandler.class.getName());
+    p.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+    return p;
+  }
 
   @Override
   public void configure(Map<String, ?> configs) {

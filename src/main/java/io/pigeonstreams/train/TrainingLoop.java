@@ -92,7 +92,7 @@ public final class TrainingLoop {
       return new Schedule(epochs, stepsPerEpoch, maxSteps, learningRate, learningRate / divisor);
     }
 
-    public int totalSteps() {
+    int totalSteps() {
       return (int) Math.min(maxSteps, (long) epochs * stepsPerEpoch);
     }
   }
@@ -133,11 +133,11 @@ public final class TrainingLoop {
    */
   public record Result(int steps, double firstLoss, double lastLoss, double[] recent, long millis) {
 
-    public double recentLoss() {
+    double recentLoss() {
       return recent[0];
     }
 
-    public double recentMetric(int i) {
+    double recentMetric(int i) {
       return recent[1 + i];
     }
   }

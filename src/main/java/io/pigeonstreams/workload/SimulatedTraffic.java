@@ -87,10 +87,8 @@ public final class SimulatedTraffic {
           int refStyle = (u.preferredStyle() + 1 + (pos % (styles - 1))) % styles;
           String requestId = "req-" + u.id() + "-" + pos;
           GenerationRequest request =
-              GenerationRequest.newBuilder()
-                  .setRequestId(requestId)
-                  .setUserId(userId(u))
-                  .setReferenceItemId(StickerCatalog.itemId(dataset, next.emoji(), refStyle))
+              Records.request(
+                      requestId, userId(u), StickerCatalog.itemId(dataset, next.emoji(), refStyle))
                   .setCandidates(candidates)
                   .setTimestamp(Instant.ofEpochMilli(++ts))
                   .build();
@@ -112,10 +110,7 @@ public final class SimulatedTraffic {
     // bad input on purpose: what the engine must survive and answer
     SimulatedUser first = benchmark.users().get(0);
     GenerationRequest badAlpha =
-        GenerationRequest.newBuilder()
-            .setRequestId("req-bad-alpha")
-            .setUserId(userId(first))
-            .setReferenceItemId(StickerCatalog.itemId(dataset, 0, 0))
+        Records.request("req-bad-alpha", userId(first), StickerCatalog.itemId(dataset, 0, 0))
             .setAlphaH(1.5)
             .setTimestamp(Instant.ofEpochMilli(++ts))
             .build();

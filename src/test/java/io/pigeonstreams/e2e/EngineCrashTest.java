@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -367,12 +366,8 @@ class EngineCrashTest {
     List<GenerationRequest> out = new ArrayList<>();
     for (int i = 0; i < REQUESTS; i++) {
       out.add(
-          GenerationRequest.newBuilder()
-              .setRequestId(String.format("r-%03d", i))
-              .setUserId("u" + (i % USERS))
-              .setReferenceItemId(referenceItem(i))
+          Records.request(String.format("r-%03d", i), "u" + (i % USERS), referenceItem(i))
               .setCandidates(CANDIDATES[i % CANDIDATES.length])
-              .setTimestamp(Instant.now())
               .build());
     }
     return out;

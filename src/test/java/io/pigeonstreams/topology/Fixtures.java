@@ -12,13 +12,12 @@ import io.pigeonstreams.generate.retrieval.NearestHistoryGenerator;
 import io.pigeonstreams.generate.retrieval.PaletteOutlierMasker;
 import io.pigeonstreams.generate.retrieval.PaletteStructureScorer;
 import io.pigeonstreams.generate.retrieval.PaletteTokenizer;
-import io.pigeonstreams.image.StickerImage;
 import io.pigeonstreams.metrics.EngineMetrics;
 import io.pigeonstreams.personalize.ClaimCheck;
 import io.pigeonstreams.personalize.HistoryPolicy;
 import io.pigeonstreams.personalize.Personalizer;
 import io.pigeonstreams.topology.RequestProcessor.Batching;
-import java.nio.ByteBuffer;
+import io.pigeonstreams.workload.Records;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -35,33 +34,27 @@ public final class Fixtures {
     return StickerDataset.STYLES.get(style) + "/" + TestData.dataset().emoji().get(emoji).id();
   }
 
+  /** A catalog item, created at the epoch (a fixed time: outputs compare as equal). */
   public static Item item(int emoji, int style) {
     StickerDataset ds = TestData.dataset();
-    return Item.newBuilder()
-        .setItemId(itemId(emoji, style))
-        .setImage(ByteBuffer.wrap(StickerImage.toPng(ds.image(emoji, style))))
-        .setCaption(ds.emoji().get(emoji).name())
-        .setCategory(ds.emoji().get(emoji).category())
-        .setStyle(StickerDataset.STYLES.get(style))
-        .setCreatedAt(Instant.ofEpochMilli(0))
-        .build();
+    Item item =
+        Records.item(
+            itemId(emoji, style),
+            ds.image(emoji, style),
+            ds.emoji().get(emoji).name(),
+            ds.emoji().get(emoji).category(),
+            StickerDataset.STYLES.get(style));
+    return Item.newBuilder(item).setCreatedAt(Instant.ofEpochMilli(0)).build();
   }
 
   public static Interaction interaction(String user, String itemId, Action action, long ts) {
-    return Interaction.newBuilder()
-        .setUserId(user)
-        .setItemId(itemId)
-        .setAction(action)
-        .setTimestamp(Instant.ofEpochMilli(ts))
-        .build();
+    return Records.interaction(user, itemId, action, ts);
   }
 
+  /** A request timestamped at 1 s (a fixed time). */
   public static GenerationRequest.Builder request(
       String requestId, String user, String referenceItemId) {
-    return GenerationRequest.newBuilder()
-        .setRequestId(requestId)
-        .setUserId(user)
-        .setReferenceItemId(referenceItemId)
+    return Records.request(requestId, user, referenceItemId)
         .setTimestamp(Instant.ofEpochMilli(1_000));
   }
 
@@ -105,11 +98,6 @@ public final class Fixtures {
     p.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/pigeon-ttd");
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
-    p.put(
-        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        DeadLetterHandler.class.getName());
-    p.put(
-        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
-    return p;
+    return DeadLetterHandler.install(p);
   }
 }

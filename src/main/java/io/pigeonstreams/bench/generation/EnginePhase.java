@@ -73,11 +73,16 @@ final class EnginePhase {
         new PigeonEngine(
             config,
             new EngineComponents(model.tokenizer(), model, new Unowned(model), model.scorer()));
-    try (TopicAdmin admin = TopicAdmin.connect(bootstrap)) {
-      admin.ensureTopics(engine.topicSpecs());
+    try {
+      try (TopicAdmin admin = TopicAdmin.connect(bootstrap)) {
+        admin.ensureTopics(engine.topicSpecs());
+      }
+      engine.start();
+      return engine;
+    } catch (Exception | Error e) {
+      engine.close();
+      throw e;
     }
-    engine.start();
-    return engine;
   }
 
   /** The workload's catalog items and users' likes to the topics, then {@link #awaitReady}. */
@@ -119,11 +124,30 @@ final class EnginePhase {
   }
 
   /**
+   * A {@code burst} measured: its requests and answers, the engine's meters over it ({@link
+   * EngineMeters}) and {@code engine_images_per_s_<label>}.
+   *
+   * @return images/s from the first send to the last answer
+   */
+  double measuredBurst(PigeonEngine engine, String label, int n, BenchResults results)
+      throws Exception {
+    EngineMeters before = EngineMeters.of(engine.meterRegistry());
+    long t0 = System.nanoTime();
+    double rate = burst(engine, label, n, results);
+    EngineMeters.of(engine.meterRegistry())
+        .minus(before)
+        .report(results, label, System.nanoTime() - t0, settings.streamThreads());
+    results.add("engine_images_per_s_" + label, rate, "images/s");
+    return rate;
+  }
+
+  /**
    * Sends {@code n} requests at once and waits for their committed answers.
    *
    * @return images/s from the first send to the last answer
    */
-  double burst(PigeonEngine engine, String label, int n, BenchResults results) throws Exception {
+  private double burst(PigeonEngine engine, String label, int n, BenchResults results)
+      throws Exception {
     Topics topics = engine.topics();
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
     Random rnd = new Random(label.hashCode());

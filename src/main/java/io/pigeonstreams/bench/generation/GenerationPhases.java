@@ -1,7 +1,6 @@
 package io.pigeonstreams.bench.generation;
 
 import io.pigeonstreams.bench.BenchResults;
-import io.pigeonstreams.bench.Directories;
 import io.pigeonstreams.bench.Progress;
 import io.pigeonstreams.data.StickerDataset;
 import io.pigeonstreams.engine.PigeonEngine;
@@ -10,6 +9,7 @@ import io.pigeonstreams.kafka.EmbeddedKafkaCluster;
 import io.pigeonstreams.model.Devices;
 import io.pigeonstreams.topology.Topics;
 import io.pigeonstreams.workload.CommittedOffsets;
+import io.pigeonstreams.workload.Directories;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,13 +87,7 @@ public final class GenerationPhases {
       try (PigeonEngine engine =
           phase.start("bench-gen-batched", state, settings.batch(), settings.delayMs())) {
         phase.seed(engine, settings.requests());
-        EngineMeters before = EngineMeters.of(engine.meterRegistry());
-        long t0 = System.nanoTime();
-        double batched = phase.burst(engine, "batched", settings.requests(), results);
-        EngineMeters.of(engine.meterRegistry())
-            .minus(before)
-            .report(results, "batched", System.nanoTime() - t0, settings.streamThreads());
-        results.add("engine_images_per_s_batched", batched, "images/s");
+        double batched = phase.measuredBurst(engine, "batched", settings.requests(), results);
         int lo =
             Integer.highestOneBit(
                 (int) Math.max(1, results.value("engine_mean_batch_requests_batched")));
@@ -107,13 +101,7 @@ public final class GenerationPhases {
       }
       try (PigeonEngine engine = phase.start("bench-gen-per-record", state, 1, 0)) {
         phase.awaitReady(engine, settings.perRecordRequests());
-        EngineMeters before = EngineMeters.of(engine.meterRegistry());
-        long t0 = System.nanoTime();
-        double perRecord = phase.burst(engine, "per_record", settings.perRecordRequests(), results);
-        EngineMeters.of(engine.meterRegistry())
-            .minus(before)
-            .report(results, "per_record", System.nanoTime() - t0, settings.streamThreads());
-        results.add("engine_images_per_s_per_record", perRecord, "images/s");
+        phase.measuredBurst(engine, "per_record", settings.perRecordRequests(), results);
       }
     }
   }

@@ -11,7 +11,7 @@ import java.util.Locale;
  * between the measured powers of two, measured just before and just after the engine: the machine's
  * speed drifts); {@code batching_gain} the batched engine with the per-record one.
  */
-public final class GenerationReport {
+final class GenerationReport {
 
   /** The measurements' file in the output folder. */
   public static final String CSV_NAME = "bench.csv";

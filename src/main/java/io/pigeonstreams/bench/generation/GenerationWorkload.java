@@ -10,7 +10,6 @@ import io.pigeonstreams.topology.Topics;
 import io.pigeonstreams.workload.Records;
 import io.pigeonstreams.workload.StickerCatalog;
 import io.pigeonstreams.workload.TopicProducer;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -89,12 +88,7 @@ final class GenerationWorkload {
   ProducerRecord<String, byte[]> request(Topics topics, String id, Random rnd) {
     String user = users.get(rnd.nextInt(users.size()));
     GenerationRequest request =
-        GenerationRequest.newBuilder()
-            .setRequestId(id)
-            .setUserId(user)
-            .setReferenceItemId(itemIds.get(rnd.nextInt(itemIds.size())))
-            .setTimestamp(Instant.now())
-            .build();
+        Records.request(id, user, itemIds.get(rnd.nextInt(itemIds.size()))).build();
     return TopicProducer.record(topics.requests, user, request);
   }
 

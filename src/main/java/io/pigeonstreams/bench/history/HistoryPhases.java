@@ -2,7 +2,6 @@ package io.pigeonstreams.bench.history;
 
 import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.bench.BenchResults;
-import io.pigeonstreams.bench.Directories;
 import io.pigeonstreams.bench.Progress;
 import io.pigeonstreams.data.StickerDataset;
 import io.pigeonstreams.engine.EngineComponents;
@@ -11,6 +10,7 @@ import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.kafka.TopicAdmin;
 import io.pigeonstreams.topology.Topics;
 import io.pigeonstreams.workload.CommittedOffsets;
+import io.pigeonstreams.workload.Directories;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;

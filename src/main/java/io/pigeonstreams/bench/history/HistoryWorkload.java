@@ -16,7 +16,6 @@ import io.pigeonstreams.workload.StickerCatalog;
 import io.pigeonstreams.workload.TopicProducer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -152,11 +151,6 @@ final class HistoryWorkload {
 
   /** A request of {@code user} for a random catalog reference, timestamped now (send time). */
   GenerationRequest request(String requestId, String user, Random rnd) {
-    return GenerationRequest.newBuilder()
-        .setRequestId(requestId)
-        .setUserId(user)
-        .setReferenceItemId(itemIds.get(rnd.nextInt(itemIds.size())))
-        .setTimestamp(Instant.ofEpochMilli(System.currentTimeMillis()))
-        .build();
+    return Records.request(requestId, user, itemIds.get(rnd.nextInt(itemIds.size()))).build();
   }
 }

@@ -159,44 +159,30 @@ final class LatencyPhase {
         new AnswerCollector(
             bootstrapServers, topics.generated, settings.partitions(), slots::release)) {
       collector.start();
-      send(
-          topics,
-          producer,
-          collector,
-          slots,
-          users,
-          prefix + "warmup-",
-          settings.warmupRequests(),
-          rnd);
+      Client client = new Client(topics, producer, collector, slots, users, rnd);
+      send(client, prefix + "warmup-", settings.warmupRequests());
       int warm = collector.count();
-      send(
-          topics,
-          producer,
-          collector,
-          slots,
-          users,
-          prefix + "req-",
-          settings.requestsPerSize(),
-          rnd);
+      send(client, prefix + "req-", settings.requestsPerSize());
       List<AnswerCollector.Answer> all = collector.answers();
       return all.subList(warm, all.size());
     }
   }
 
-  /** Sends {@code count} requests, at most {@code in-flight} unanswered, and awaits the answers. */
-  private void send(
+  /** One history length's client: where requests go, how answers come back, whose they are. */
+  private record Client(
       Topics topics,
       TopicProducer producer,
       AnswerCollector collector,
       Semaphore slots,
       List<String> users,
-      String idPrefix,
-      int count,
-      Random rnd)
-      throws InterruptedException {
+      Random rnd) {}
+
+  /** Sends {@code count} requests, at most {@code in-flight} unanswered, and awaits the answers. */
+  private void send(Client client, String idPrefix, int count) throws InterruptedException {
+    AnswerCollector collector = client.collector();
     int before = collector.count();
     for (int i = 0; i < count; i++) {
-      if (!slots.tryAcquire(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!client.slots().tryAcquire(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new IllegalStateException(
             "no answer within "
                 + ANSWER_TIMEOUT.toSeconds()
@@ -206,12 +192,12 @@ final class LatencyPhase {
                 + i
                 + " sent answered)");
       }
-      String user = users.get(i % users.size());
+      String user = client.users().get(i % client.users().size());
       String requestId = idPrefix + i;
-      GenerationRequest request = workload.request(requestId, user, rnd);
-      var record = TopicProducer.record(topics.requests, user, request);
+      GenerationRequest request = workload.request(requestId, user, client.rnd());
+      var record = TopicProducer.record(client.topics().requests, user, request);
       collector.expect(requestId, System.nanoTime());
-      producer.send(record);
+      client.producer().send(record);
     }
     if (!collector.awaitCount(before + count, ANSWER_TIMEOUT)) {
       throw new IllegalStateException(

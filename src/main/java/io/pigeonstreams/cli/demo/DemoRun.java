@@ -11,15 +11,14 @@ import io.pigeonstreams.kafka.EmbeddedKafkaCluster;
 import io.pigeonstreams.topology.Topic;
 import io.pigeonstreams.topology.Topics;
 import io.pigeonstreams.workload.AnswerCollector;
+import io.pigeonstreams.workload.Directories;
 import io.pigeonstreams.workload.SimulatedTraffic;
 import io.pigeonstreams.workload.StickerCatalog;
 import io.pigeonstreams.workload.TopicProducer;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,7 +58,7 @@ public final class DemoRun {
 
   public void run() throws Exception {
     Path state = settings.out().resolve("state"); // fresh each run: the broker is new too
-    deleteRecursively(state);
+    Directories.deleteRecursively(state);
     console.println("Starting Kafka (KRaft, in-process) ...");
     console.flush();
     try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start()) {
@@ -217,15 +216,5 @@ public final class DemoRun {
         expected,
         ANSWER_TIMEOUT,
         Duration.ofSeconds(expected == 0 ? 3 : 1));
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (Files.exists(dir)) {
-      try (var paths = Files.walk(dir)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
-    }
   }
 }

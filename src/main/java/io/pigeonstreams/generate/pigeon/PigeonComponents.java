@@ -233,7 +233,10 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
 
   @Override
   public void close() {
-    scorer.close();
-    model.close();
+    try {
+      scorer.close();
+    } finally {
+      model.close();
+    }
   }
 }

@@ -1,17 +1,14 @@
 package io.pigeonstreams.bench.generation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pigeonstreams.bench.BenchCsv;
 import io.pigeonstreams.bench.BenchResults;
 import io.pigeonstreams.cli.BenchCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -48,20 +45,13 @@ class GenerationBenchTest {
 
     // Then it succeeds and writes name,value,unit rows with every figure the issue asks for
     assertThat(exit).isZero();
-    List<String> lines =
-        Files.readAllLines(out.resolve(GenerationReport.CSV_NAME), StandardCharsets.UTF_8);
-    assertThat(lines.get(0)).isEqualTo(BenchResults.CSV_HEADER);
-    Map<String, Double> values = new LinkedHashMap<>();
-    for (String line : lines.subList(1, lines.size())) {
-      String[] f = line.split(",", -1);
-      assertThat(f).as(line).hasSize(3);
-      values.put(f[0], Double.parseDouble(f[1]));
-    }
+    BenchResults results = BenchCsv.read(out.resolve(GenerationReport.CSV_NAME));
     for (int b = 1; b <= 64; b *= 2) {
-      assertThat(values.get("model_images_per_s_b" + b)).as("batch " + b).isPositive();
+      assertThat(results.value("model_images_per_s_b" + b)).as("batch " + b).isPositive();
     }
-    assertThat(values)
-        .containsKeys(
+    assertThat(results.rows())
+        .extracting(BenchResults.Row::name)
+        .contains(
             "engine_images_per_s_batched",
             "engine_images_per_s_per_record",
             "engine_efficiency",
@@ -71,11 +61,11 @@ class GenerationBenchTest {
             "latency_p99",
             "peak_rss",
             "rss_growth");
-    assertThat(values.get("engine_ok_batched")).isEqualTo(40);
-    assertThat(values.get("engine_ok_per_record")).isEqualTo(10);
-    assertThat(values.get("engine_efficiency")).isPositive();
-    assertThat(values.get("batching_gain")).isPositive();
-    assertThat(values.get("latency_p99")).isGreaterThanOrEqualTo(values.get("latency_p50"));
+    assertThat(results.value("engine_ok_batched")).isEqualTo(40);
+    assertThat(results.value("engine_ok_per_record")).isEqualTo(10);
+    assertThat(results.value("engine_efficiency")).isPositive();
+    assertThat(results.value("batching_gain")).isPositive();
+    assertThat(results.value("latency_p99")).isGreaterThanOrEqualTo(results.value("latency_p50"));
   }
 
   @Test
@@ -99,7 +89,7 @@ class GenerationBenchTest {
     // Given settings that differ only in D
     // When D is 0 (no waiting) it is accepted; when negative it is refused with its value
     new GenerationSettings(1, 1, 1, 1, 0, 1, 0, 1, 1, 1, Path.of("m"), Path.of("o"));
-    org.assertj.core.api.Assertions.assertThatThrownBy(
+    assertThatThrownBy(
             () -> new GenerationSettings(1, 1, 1, 1, -5, 1, 0, 1, 1, 1, Path.of("m"), Path.of("o")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("delay ms must be >= 0, got -5");

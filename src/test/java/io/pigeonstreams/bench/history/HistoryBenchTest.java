@@ -2,13 +2,13 @@ package io.pigeonstreams.bench.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pigeonstreams.bench.BenchCsv;
 import io.pigeonstreams.bench.BenchResults;
 import io.pigeonstreams.cli.BenchCommand;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -48,18 +48,10 @@ class HistoryBenchTest {
 
     // Then it succeeds and writes name,value,unit rows
     assertThat(exit).isZero();
-    List<String> lines =
-        Files.readAllLines(out.resolve(HistoryReport.CSV_NAME), StandardCharsets.UTF_8);
-    assertThat(lines.get(0)).isEqualTo(BenchResults.CSV_HEADER);
-    Map<String, Double> values = new LinkedHashMap<>();
+    BenchResults results = BenchCsv.read(out.resolve(HistoryReport.CSV_NAME));
     Map<String, String> units = new LinkedHashMap<>();
-    for (String line : lines.subList(1, lines.size())) {
-      String[] f = line.split(",", -1);
-      assertThat(f).as(line).hasSize(3);
-      values.put(f[0], Double.parseDouble(f[1]));
-      units.put(f[0], f[2]);
-    }
-    assertThat(values)
+    results.rows().forEach(r -> units.put(r.name(), r.unit()));
+    assertThat(units)
         .containsKeys(
             "cores",
             "max_heap_mb",
@@ -77,27 +69,26 @@ class HistoryBenchTest {
         .containsEntry("engine_to_pipe_ratio", "ratio")
         .containsEntry("request_latency_p50_n3", "ms");
     // the engine's latencyMs is whole milliseconds: 0 is a real (fast) measurement
-    values.forEach(
-        (name, v) -> {
-          if (name.startsWith("request_latency_")) {
-            assertThat(v).as(name).isGreaterThanOrEqualTo(0);
-          } else {
-            assertThat(v).as(name).isPositive();
-          }
-        });
-    assertThat(values.get("interactions")).isEqualTo(2000);
-    assertThat(values.get("requests_answered_n3")).isEqualTo(10);
-    assertThat(values.get("requests_ok_n3")).isEqualTo(10);
-    assertThat(values.get("request_latency_p50_n3"))
-        .isLessThanOrEqualTo(values.get("request_latency_p99_n3"));
+    for (BenchResults.Row r : results.rows()) {
+      if (r.name().startsWith("request_latency_")) {
+        assertThat(r.value()).as(r.name()).isGreaterThanOrEqualTo(0);
+      } else {
+        assertThat(r.value()).as(r.name()).isPositive();
+      }
+    }
+    assertThat(results.value("interactions")).isEqualTo(2000);
+    assertThat(results.value("requests_answered_n3")).isEqualTo(10);
+    assertThat(results.value("requests_ok_n3")).isEqualTo(10);
+    assertThat(results.value("request_latency_p50_n3"))
+        .isLessThanOrEqualTo(results.value("request_latency_p99_n3"));
   }
 
   @Test
   void shouldRefuseAHistorySizeBelowOne(@TempDir Path out) {
     // Given a history size of 0 among the sizes
-    java.io.StringWriter err = new java.io.StringWriter();
+    StringWriter err = new StringWriter();
     CommandLine cli = new CommandLine(new BenchCommand());
-    cli.setErr(new java.io.PrintWriter(err, true));
+    cli.setErr(new PrintWriter(err, true));
 
     // When the benchmark is asked to run with it
     int exit = cli.execute("history", "--out", out.toString(), "--history-sizes", "5,0");

@@ -1,11 +1,11 @@
-package io.pigeonstreams.bench;
+package io.pigeonstreams.workload;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 
-/** File-system chores of the benchmarks. */
+/** File-system chores of the demo and the benchmarks. */
 public final class Directories {
 
   private Directories() {}
