@@ -36,7 +36,7 @@ final class TrainTokenizerCommand implements Callable<Integer> {
 
   @Option(
       names = "--feature-weight",
-      defaultValue = "0.05",
+      defaultValue = "0.1",
       description = "v2: weight of the taste encoder's feature loss (default: ${DEFAULT-VALUE}).")
   float featureWeight;
 

@@ -41,7 +41,7 @@ public final class TokenizerTrainer {
      * within a few steps and the network settles on the mean image for good.
      */
     public static Settings v2() {
-      return new Settings(8, 64, 1e-3f, 11L);
+      return new Settings(16, 64, 1e-3f, 11L);
     }
   }
 

@@ -39,7 +39,7 @@ public final class UNetTrainer {
   public record Settings(
       int epochs, int batchSize, float learningRate, long seed, long simulationSeed, double noise) {
     public static Settings defaults() {
-      return new Settings(3, 32, 3e-4f, 23L, 1L, 0.2);
+      return new Settings(8, 32, 3e-4f, 23L, 1L, 0.2);
     }
   }
 

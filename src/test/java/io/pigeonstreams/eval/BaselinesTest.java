@@ -43,6 +43,7 @@ class BaselinesTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown generator 'dalle'")
         .hasMessageContaining(
-            "grd, nearest-history, random-history, recon, pigeon, pigeon-sft, pigeon-nomask");
+            "truth, grd, nearest-history, random-history, recon, recon-v2, unet, pigeon, pigeon-sft,"
+                + " pigeon-nomask");
   }
 }
