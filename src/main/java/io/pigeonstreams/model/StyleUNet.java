@@ -48,11 +48,11 @@ public final class StyleUNet extends AbstractBlock {
         addChildBlock(
             "style",
             new SequentialBlock()
-                .add(VqAutoencoder.down(32)) // (B*N, 32, 16, 16)
+                .add(ConvAutoencoder.down(32)) // (B*N, 32, 16, 16)
                 .add(Activation::relu)
-                .add(VqAutoencoder.down(64)) // (B*N, 64, 8, 8)
+                .add(ConvAutoencoder.down(64)) // (B*N, 64, 8, 8)
                 .add(Activation::relu)
-                .add(VqAutoencoder.conv(STYLE, 3))
+                .add(ConvAutoencoder.conv(STYLE, 3))
                 .add(Activation::relu)
                 .add(Pool.globalAvgPool2dBlock()) // (B*N, 64)
                 .add(Blocks.batchFlattenBlock()));
@@ -63,7 +63,7 @@ public final class StyleUNet extends AbstractBlock {
     up32 = addChildBlock("up32", block(W, W)); // (B, W, 32, 32)
     out =
         addChildBlock(
-            "out", new SequentialBlock().add(VqAutoencoder.conv(3, 3)).add(Activation::sigmoid));
+            "out", new SequentialBlock().add(ConvAutoencoder.conv(3, 3)).add(Activation::sigmoid));
     film32 = addChildBlock("film32", Linear.builder().setUnits(W).build());
     film16 = addChildBlock("film16", Linear.builder().setUnits(2 * W).build());
     film8 = addChildBlock("film8", Linear.builder().setUnits(4 * W).build());
@@ -71,9 +71,9 @@ public final class StyleUNet extends AbstractBlock {
 
   private static SequentialBlock block(int a, int b) {
     return new SequentialBlock()
-        .add(VqAutoencoder.conv(a, 3))
+        .add(ConvAutoencoder.conv(a, 3))
         .add(Activation::relu)
-        .add(VqAutoencoder.conv(b, 3))
+        .add(ConvAutoencoder.conv(b, 3))
         .add(Activation::relu);
   }
 
