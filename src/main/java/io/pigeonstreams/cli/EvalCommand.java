@@ -110,8 +110,9 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--rows",
-      defaultValue = "8",
-      description = "Rows in samples.png (default: ${DEFAULT-VALUE}).")
+      defaultValue = "12",
+      description =
+          "Rows in samples.png: random requests of the split, the same draw every run (default: ${DEFAULT-VALUE}).")
   int rows;
 
   @Override

@@ -54,7 +54,9 @@ final class TrainDpoCommand implements Callable<Integer> {
             d.simulationSeed(),
             d.noise(),
             TrainingOptions.positive("--prompts", prompts, d.maxPrompts()),
-            training.maxSteps());
+            training.maxSteps(),
+            d.samples(),
+            d.temperature());
     Path out = training.out;
     DpoTrainer.Report r =
         DpoTrainer.train(
@@ -62,7 +64,7 @@ final class TrainDpoCommand implements Callable<Integer> {
             out,
             SftTrainer.NAME,
             PigeonConfig.defaults(),
-            TokenizerConfig.defaults(),
+            TokenizerConfig.v2(),
             s,
             out,
             pairs,

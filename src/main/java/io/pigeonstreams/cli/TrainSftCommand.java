@@ -49,11 +49,12 @@ final class TrainSftCommand implements Callable<Integer> {
             d.seed(),
             d.simulationSeed(),
             d.noise(),
-            training.maxSteps());
+            training.maxSteps(),
+            d.crossFraction());
     PigeonConfig c = noMask ? PigeonConfig.defaults().withAlphaH(0) : PigeonConfig.defaults();
     String name = noMask ? SftTrainer.NOMASK : SftTrainer.NAME;
     try (PigeonTokenizer tokenizer =
-        PigeonTokenizer.load(training.out, TokenizerConfig.defaults())) {
+        PigeonTokenizer.load(training.out, PigeonTokenizer.NAME_V2, TokenizerConfig.v2(), null)) {
       SftTrainer.Report r = SftTrainer.train(ds, tokenizer, c, s, training.out, name, resume, true);
       String card =
           ModelCard.fill(

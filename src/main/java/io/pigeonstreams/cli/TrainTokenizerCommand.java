@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
     name = "tokenizer",
     mixinStandardHelpOptions = true,
     description =
-        "Train Pigeon's visual tokenizer and decoder (VQ autoencoder, 16 tokens per 32x32 image)"
+        "Train a visual tokenizer and decoder (the first: VQ, 16 tokens per 32x32 image;"
+            + " --v2, Pigeon's: FSQ, 64 tokens)"
             + " on TRAIN-pair images; reports reconstruction on held-out images.")
 final class TrainTokenizerCommand implements Callable<Integer> {
   @Mixin DataOption data;
@@ -54,7 +55,7 @@ final class TrainTokenizerCommand implements Callable<Integer> {
     TokenizerTrainer.Settings s =
         new TokenizerTrainer.Settings(
             training.epochs(d.epochs()), d.batchSize(), d.learningRate(), d.seed());
-    TokenizerConfig config = v2 ? TokenizerConfig.v2() : TokenizerConfig.defaults();
+    TokenizerConfig config = v2 ? TokenizerConfig.v2() : TokenizerConfig.v1();
     String name = v2 ? PigeonTokenizer.NAME_V2 : PigeonTokenizer.NAME;
     TokenizerTrainer.Report r;
     if (v2) {

@@ -18,7 +18,7 @@ final class ReconGenerator implements StickerGenerator {
 
   /** The first tokenizer ({@code recon}). */
   ReconGenerator(Path modelDir) throws IOException {
-    this("recon", modelDir, PigeonTokenizer.NAME, TokenizerConfig.defaults());
+    this("recon", modelDir, PigeonTokenizer.NAME, TokenizerConfig.v1());
   }
 
   ReconGenerator(String name, Path modelDir, String weights, TokenizerConfig config)

@@ -26,6 +26,9 @@ public final class Report {
   static final String MARKDOWN = "metrics.md";
   static final String SAMPLES = "samples.png";
 
+  /** Which requests the samples sheet shows: a fixed random draw. */
+  static final long SAMPLES_SEED = 12L;
+
   private static final int TILE = 64; // 32 px images shown at 2x
   private static final int LABEL = 18;
 
@@ -99,7 +102,8 @@ public final class Report {
   }
 
   /**
-   * A grid of the first {@code rows} samples: history (5) | reference | each generator's image |
+   * A grid of {@code rows} samples drawn at random (a fixed seed, so every run shows the same
+   * requests; never chosen by how they look): history (5) | reference | each generator's image |
    * ground truth.
    */
   public static void writeSamples(
@@ -110,6 +114,13 @@ public final class Report {
       int rows)
       throws IOException {
     int n = Math.min(rows, samples.size());
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < samples.size(); i++) {
+      order.add(i);
+    }
+    java.util.Collections.shuffle(order, new java.util.Random(SAMPLES_SEED));
+    List<Integer> shown = new ArrayList<>(order.subList(0, n));
+    java.util.Collections.sort(shown);
     int history = samples.get(0).history().size();
     List<String> headers = new ArrayList<>();
     for (int h = 0; h < history; h++) {
@@ -128,8 +139,7 @@ public final class Report {
         g.drawString(shorten(headers.get(c)), gap + c * (TILE + gap), LABEL - 5);
       }
       for (int r = 0; r < n; r++) {
-        // spread over the split, so that the rows show different users
-        int index = (int) ((long) r * samples.size() / n);
+        int index = shown.get(r);
         Sample s = samples.get(index);
         List<float[]> cells = new ArrayList<>();
         for (Interaction h : s.history()) {

@@ -16,22 +16,29 @@ import java.util.List;
 
 /**
  * Pigeon's mask generator (§2.2.1). A Transformer encoder reads the history token embeddings
- * E_1..E_N and the reference's E_0, each token with a position (within its image) and a type
- * (history or reference) embedding added: Z = Encoder(E) (Eq. 2). A token's importance is s =
- * cosine(z, e) (Eq. 3). The history keeps its ceil((1 - alpha_h) n) most important tokens (Eq. 4);
- * the reference gets the dual-phase mask at ratio alpha_r.
+ * E_1..E_N (each image's grid pooled to a few tokens) and the reference's whole grid E_0, each
+ * token with a position (within its image) and a type (history or reference) embedding added: Z =
+ * Encoder(E) (Eq. 2). A token's importance is s = cosine(z, e) (Eq. 3). The history keeps its
+ * ceil((1 - alpha_h) n) most important tokens (Eq. 4); the reference gets the dual-phase mask at
+ * ratio alpha_r.
  *
- * <p>Forward: history (B, N*L, C) and reference (B, L, C) embeddings → scores (B, N*L + L).
+ * <p>Forward: history (B, N*P, C) and reference (B, L, C) embeddings → scores (B, N*P + L).
  */
 public final class MaskGenerator extends AbstractBlock {
 
-  private final int tokensPerImage;
+  private final int historyTokens;
   private final IdEmbedding position;
   private final IdEmbedding type;
   private final List<TransformerEncoderBlock> layers = new ArrayList<>();
 
-  public MaskGenerator(int width, int heads, int layerCount, int tokensPerImage) {
-    this.tokensPerImage = tokensPerImage;
+  /**
+   * @param historyTokens P, tokens per (pooled) history image
+   * @param referenceTokens L, tokens of the reference (P <= L)
+   */
+  public MaskGenerator(
+      int width, int heads, int layerCount, int historyTokens, int referenceTokens) {
+    this.historyTokens = historyTokens;
+    int tokensPerImage = Math.max(historyTokens, referenceTokens);
     this.position =
         addChildBlock(
             "position",
@@ -53,18 +60,18 @@ public final class MaskGenerator extends AbstractBlock {
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray history = inputs.get(0); // (B, N*L, C)
+    NDArray history = inputs.get(0); // (B, N*P, C)
     NDArray reference = inputs.get(1); // (B, L, C)
     NDManager m = history.getManager();
     long b = history.getShape().get(0);
     int th = (int) history.getShape().get(1);
     int l = (int) reference.getShape().get(1);
-    NDArray e = history.concat(reference, 1); // (B, T, C), T = N*L + L
+    NDArray e = history.concat(reference, 1); // (B, T, C), T = N*P + L
     int t = th + l;
     int[] positions = new int[t];
     int[] types = new int[t];
     for (int i = 0; i < t; i++) {
-      positions[i] = (i < th ? i : i - th) % tokensPerImage;
+      positions[i] = i < th ? i % historyTokens : i - th;
       types[i] = i < th ? 0 : 1;
     }
     NDArray pos = Embeddings.lookup(position, ps, m.create(positions), training);
@@ -95,7 +102,7 @@ public final class MaskGenerator extends AbstractBlock {
     long b = inputShapes[0].get(0);
     long t = inputShapes[0].get(1) + inputShapes[1].get(1);
     long c = inputShapes[0].get(2);
-    position.initialize(manager, dataType, new Shape(t));
+    position.initialize(manager, dataType, new Shape(1));
     type.initialize(manager, dataType, new Shape(t));
     for (TransformerEncoderBlock layer : layers) {
       layer.initialize(manager, dataType, new Shape(b, t, c));

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
 import ai.djl.nn.transformer.IdEmbedding;
 import ai.djl.nn.transformer.TransformerEncoderBlock;
 import ai.djl.training.ParameterStore;
@@ -17,39 +18,52 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Pigeon's personalization module (§2.2.2) with parallel decoding: the hybrid prompt — masked
- * history token embeddings, the reference's high-level visual feature (the codebook vectors the
- * decoder reads, average-pooled over the kept reference tokens, through an adapter) and the
- * caption's word tokens — followed by one query per target token, through a bidirectional
- * transformer; each query predicts its target visual token. All 16 targets come out in one pass
- * (factorized), so the sequence log-likelihood DPO needs is a sum over the 16 positions.
+ * Pigeon's personalization module (§2.2.2) as a masked-token (MaskGIT) transformer. The hybrid
+ * prompt is the masked history (pooled token embeddings), the caption's word tokens and one slot
+ * per target token. Slot j holds what is known of target token j (its embedding, or the [MASK]
+ * embedding) plus the reference's token j through an adapter (or a learned "masked reference"
+ * vector where the dual-phase mask removed it) plus its position: the reference is position-aligned
+ * with the target, so the model can copy its shape place by place and redraw it in the style the
+ * history shows. A bidirectional transformer predicts every slot's token; the decoding fills the
+ * masked slots in a few steps.
  *
- * <p>Inputs: masked history (B, N*L, C), reference codes (B, L, D), reference keep (B, L), text
- * tokens (B, T) int32 (0 = padding). Output: logits (B, L, K).
+ * <p>Inputs: masked history (B, N*P, C), reference embeddings (B, L, C), reference keep (B, L),
+ * target embeddings (B, L, C), text tokens (B, T) int32 (0 = padding). Output: logits (B, L, K).
  */
 public final class PersonalizationModule extends AbstractBlock {
 
   static final int HISTORY = 0;
-  static final int REFERENCE = 1;
-  static final int TEXT = 2;
-  static final int QUERY = 3;
+  static final int TEXT = 1;
+  static final int TARGET = 2;
 
   private final int targets;
+  private final int historyTokens;
   private final int codebookSize;
   private final IdEmbedding segment;
   private final IdEmbedding text;
-  private final IdEmbedding query;
+  private final IdEmbedding position;
+  private final IdEmbedding historyPosition;
+  private final IdEmbedding maskedReference;
   private final Linear adapter;
   private final List<TransformerEncoderBlock> layers = new ArrayList<>();
+  private final LayerNorm norm;
   private final Linear head;
 
-  public PersonalizationModule(PigeonConfig config, int targets, int codebookSize) {
+  /**
+   * @param targets L, tokens per image
+   * @param historyTokens P, tokens per pooled history image
+   */
+  public PersonalizationModule(
+      PigeonConfig config, int targets, int historyTokens, int codebookSize) {
     this.targets = targets;
+    this.historyTokens = historyTokens;
     this.codebookSize = codebookSize;
     int c = config.width();
-    segment = addChildBlock("segment", embedding(4, c));
+    segment = addChildBlock("segment", embedding(3, c));
     text = addChildBlock("text", embedding(config.textVocabulary(), c));
-    query = addChildBlock("query", embedding(targets, c));
+    position = addChildBlock("position", embedding(targets, c));
+    historyPosition = addChildBlock("historyPosition", embedding(historyTokens, c));
+    maskedReference = addChildBlock("maskedReference", embedding(1, c));
     adapter = addChildBlock("adapter", Linear.builder().setUnits(c).build());
     for (int i = 0; i < config.layers(); i++) {
       layers.add(
@@ -57,6 +71,7 @@ public final class PersonalizationModule extends AbstractBlock {
               "layer" + i,
               new TransformerEncoderBlock(c, config.heads(), 4 * c, 0.1f, Activation::gelu)));
     }
+    norm = addChildBlock("norm", LayerNorm.builder().build());
     head = addChildBlock("head", Linear.builder().setUnits(codebookSize).build());
   }
 
@@ -67,42 +82,44 @@ public final class PersonalizationModule extends AbstractBlock {
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray history = inputs.get(0); // (B, N*L, C)
-    NDArray referenceCodes = inputs.get(1); // (B, L, D)
-    NDArray referenceKeep = inputs.get(2); // (B, L)
-    NDArray textTokens = inputs.get(3); // (B, T)
+    NDArray history = inputs.get(0); // (B, N*P, C)
+    NDArray reference = inputs.get(1); // (B, L, C)
+    NDArray referenceKeep = inputs.get(2).expandDims(2); // (B, L, 1)
+    NDArray target = inputs.get(3); // (B, L, C)
+    NDArray textTokens = inputs.get(4); // (B, T)
     NDManager m = history.getManager();
-    long b = history.getShape().get(0);
+    int th = (int) history.getShape().get(1);
 
-    // the reference's visual feature: mean of its kept code vectors, through the adapter
-    NDArray kept = referenceCodes.mul(referenceKeep.expandDims(2)).sum(new int[] {1}); // (B, D)
-    NDArray count = referenceKeep.sum(new int[] {1}, true).maximum(1f); // (B, 1)
-    NDArray visual =
-        adapter.forward(ps, new NDList(kept.div(count)), training).singletonOrThrow().expandDims(1);
-    NDArray words = Embeddings.lookup(text, ps, textTokens, training); // (B, T, C)
-    int[] positions = new int[targets];
-    for (int i = 0; i < targets; i++) {
-      positions[i] = i;
+    NDArray adapted = adapter.forward(ps, new NDList(reference), training).singletonOrThrow();
+    NDArray masked = Embeddings.lookup(maskedReference, ps, m.create(new int[] {0}), training);
+    NDArray slots =
+        target
+            .add(adapted.mul(referenceKeep))
+            .add(masked.expandDims(0).mul(referenceKeep.neg().add(1f)))
+            .add(Embeddings.lookup(position, ps, m.arange(targets), training).expandDims(0));
+    int[] historyPositions = new int[th];
+    for (int i = 0; i < th; i++) {
+      historyPositions[i] = i % historyTokens;
     }
-    NDArray queries =
-        Embeddings.lookup(query, ps, m.create(positions), training)
-            .expandDims(0)
-            .repeat(0, b); // (B, L, C)
-
+    NDArray h =
+        history.add(
+            Embeddings.lookup(historyPosition, ps, m.create(historyPositions), training)
+                .expandDims(0));
+    NDArray words = Embeddings.lookup(text, ps, textTokens, training); // (B, T, C)
     NDArray prompt =
         NDArrays.concat(
             new NDList(
-                history.add(segmentOf(ps, HISTORY, m, training)),
-                visual.add(segmentOf(ps, REFERENCE, m, training)),
+                h.add(segmentOf(ps, HISTORY, m, training)),
                 words.add(segmentOf(ps, TEXT, m, training)),
-                queries.add(segmentOf(ps, QUERY, m, training))),
-            1); // (B, N*L + 1 + T + L, C)
-    NDArray h = prompt;
+                slots.add(segmentOf(ps, TARGET, m, training))),
+            1); // (B, N*P + T + L, C)
+    NDArray z = prompt;
     for (TransformerEncoderBlock layer : layers) {
-      h = layer.forward(ps, new NDList(h), training).singletonOrThrow();
+      z = layer.forward(ps, new NDList(z), training).singletonOrThrow();
     }
-    long total = h.getShape().get(1);
-    NDArray out = h.get(":, " + (total - targets) + ":, :"); // (B, L, C): the queries
+    long total = z.getShape().get(1);
+    NDArray out = z.get(":, " + (total - targets) + ":, :"); // (B, L, C): the slots
+    out = norm.forward(ps, new NDList(out), training).singletonOrThrow();
     return head.forward(ps, new NDList(out), training); // (B, L, K)
   }
 
@@ -119,15 +136,17 @@ public final class PersonalizationModule extends AbstractBlock {
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
     long b = inputShapes[0].get(0);
     long c = inputShapes[0].get(2);
-    long d = inputShapes[1].get(2);
-    long t = inputShapes[0].get(1) + 1 + inputShapes[3].get(1) + targets;
+    long t = inputShapes[0].get(1) + inputShapes[4].get(1) + targets;
     segment.initialize(manager, dataType, new Shape(1));
-    text.initialize(manager, dataType, inputShapes[3]);
-    query.initialize(manager, dataType, new Shape(targets));
-    adapter.initialize(manager, dataType, new Shape(b, d));
+    text.initialize(manager, dataType, inputShapes[4]);
+    position.initialize(manager, dataType, new Shape(targets));
+    historyPosition.initialize(manager, dataType, new Shape(1));
+    maskedReference.initialize(manager, dataType, new Shape(1));
+    adapter.initialize(manager, dataType, new Shape(b, targets, c));
     for (TransformerEncoderBlock layer : layers) {
       layer.initialize(manager, dataType, new Shape(b, t, c));
     }
+    norm.initialize(manager, dataType, new Shape(b, targets, c));
     head.initialize(manager, dataType, new Shape(b, targets, c));
   }
 }

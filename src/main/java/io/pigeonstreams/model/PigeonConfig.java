@@ -11,6 +11,10 @@ package io.pigeonstreams.model;
  * @param maxTextTokens caption words kept
  * @param alphaH the paper's default history mask ratio
  * @param gumbelTemperature temperature of the history keep-probabilities
+ * @param historyGrid each history image's token grid is average-pooled to historyGrid x historyGrid
+ *     tokens (the history carries the style; the reference's whole grid the shape)
+ * @param decodeSteps iterative parallel decoding (MaskGIT) steps; every step is one network pass
+ * @param temperature sampling temperature of the decoding; 0 takes the most likely token
  */
 public record PigeonConfig(
     int width,
@@ -20,15 +24,54 @@ public record PigeonConfig(
     int textVocabulary,
     int maxTextTokens,
     double alphaH,
-    float gumbelTemperature) {
+    float gumbelTemperature,
+    int historyGrid,
+    int decodeSteps,
+    float temperature) {
+
+  public PigeonConfig {
+    if (decodeSteps < 1) {
+      throw new IllegalArgumentException("decodeSteps must be at least 1, got " + decodeSteps);
+    }
+    if (historyGrid < 1 || !(temperature >= 0)) {
+      throw new IllegalArgumentException(
+          "need historyGrid >= 1 and temperature >= 0, got " + historyGrid + ", " + temperature);
+    }
+  }
 
   /** The same network with another history mask ratio (0 for the no-mask ablation). */
   public PigeonConfig withAlphaH(double ratio) {
     return new PigeonConfig(
-        width, heads, layers, maskLayers, textVocabulary, maxTextTokens, ratio, gumbelTemperature);
+        width,
+        heads,
+        layers,
+        maskLayers,
+        textVocabulary,
+        maxTextTokens,
+        ratio,
+        gumbelTemperature,
+        historyGrid,
+        decodeSteps,
+        temperature);
+  }
+
+  /** The same network decoded in another number of steps at another temperature. */
+  public PigeonConfig withDecoding(int steps, float samplingTemperature) {
+    return new PigeonConfig(
+        width,
+        heads,
+        layers,
+        maskLayers,
+        textVocabulary,
+        maxTextTokens,
+        alphaH,
+        gumbelTemperature,
+        historyGrid,
+        steps,
+        samplingTemperature);
   }
 
   public static PigeonConfig defaults() {
-    return new PigeonConfig(128, 4, 4, 2, 2048, 8, 0.2, 0.5f);
+    return new PigeonConfig(128, 4, 4, 2, 2048, 8, 0.2, 0.5f, 2, 6, 0f);
   }
 }

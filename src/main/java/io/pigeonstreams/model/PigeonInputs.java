@@ -1,5 +1,6 @@
 package io.pigeonstreams.model;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -7,7 +8,7 @@ import java.util.List;
 
 /**
  * Builds PigeonNet's inputs for a batch: history tokens padded to N images (with a validity mask),
- * reference tokens and their code vectors, and the caption's word ids.
+ * the reference's tokens and the caption's word ids, each array named as the network reads it.
  */
 public final class PigeonInputs {
 
@@ -34,66 +35,80 @@ public final class PigeonInputs {
 
   private PigeonInputs() {}
 
+  /**
+   * The named inputs of {@link PigeonNet} for a batch of prompts.
+   *
+   * @param tokens L, tokens per image
+   */
   public static NDList build(
-      NDManager m,
-      List<Prompt> prompts,
-      int historySize,
-      float[] codebook,
-      int codeDim,
-      PigeonConfig config) {
+      NDManager m, List<Prompt> prompts, int historySize, int tokens, PigeonConfig config) {
     int b = prompts.size();
-    int l = TokenizerConfig.TOKENS;
+    int l = tokens;
     int th = historySize * l;
     int[] history = new int[b * th];
     float[] valid = new float[b * th];
     float[] keep = new float[b * th];
     boolean anyMasked = false;
     int[] reference = new int[b * l];
-    float[] codes = new float[b * l * codeDim];
     int[] text = new int[b * config.maxTextTokens()];
     for (int i = 0; i < b; i++) {
       Prompt p = prompts.get(i);
       for (int n = 0; n < Math.min(historySize, p.history().size()); n++) {
-        int[] tokens = p.history().get(n);
+        int[] t = p.history().get(n);
         for (int j = 0; j < l; j++) {
           int at = i * th + n * l + j;
           boolean masked = p.isMasked(n, j);
-          history[at] = tokens[j];
+          history[at] = t[j];
           valid[at] = 1f;
           keep[at] = masked ? 0f : 1f;
           anyMasked |= masked;
         }
       }
       System.arraycopy(p.reference(), 0, reference, i * l, l);
-      for (int j = 0; j < l; j++) {
-        System.arraycopy(
-            codebook, p.reference()[j] * codeDim, codes, (i * l + j) * codeDim, codeDim);
-      }
       int[] words =
           CaptionTokenizer.tokenize(p.caption(), config.textVocabulary(), config.maxTextTokens());
       System.arraycopy(words, 0, text, i * config.maxTextTokens(), words.length);
     }
     NDList inputs =
         new NDList(
-            m.create(history, new Shape(b, th)), // (B, N*L)
-            m.create(valid, new Shape(b, th)), // (B, N*L)
-            m.create(reference, new Shape(b, l)), // (B, L)
-            m.create(codes, new Shape(b, l, codeDim)), // (B, L, D)
-            m.create(text, new Shape(b, config.maxTextTokens()))); // (B, T)
+            named(m.create(history, new Shape(b, th)), PigeonNet.HISTORY),
+            named(m.create(valid, new Shape(b, th)), PigeonNet.HISTORY_VALID),
+            named(m.create(reference, new Shape(b, l)), PigeonNet.REFERENCE),
+            named(m.create(text, new Shape(b, config.maxTextTokens())), PigeonNet.TEXT));
     if (anyMasked) {
-      inputs.add(m.create(keep, new Shape(b, th))); // (B, N*L): the history mask, given
+      inputs.add(named(m.create(keep, new Shape(b, th)), PigeonNet.HISTORY_KEEP));
     }
     return inputs;
   }
 
+  /**
+   * The random numbers of a sampled decoding (B, S, L, 2), each row from its own seed: the same
+   * seed gives the same candidate.
+   */
+  public static NDArray uniforms(NDManager m, long[] seeds, int steps, int tokens) {
+    float[] u = new float[seeds.length * steps * tokens * 2];
+    int at = 0;
+    for (long seed : seeds) {
+      java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+      for (int i = 0; i < steps * tokens * 2; i++) {
+        u[at++] = (float) (1e-6 + rng.nextDouble() * (1 - 2e-6));
+      }
+    }
+    return named(m.create(u, new Shape(seeds.length, steps, tokens, 2)), PigeonNet.UNIFORM);
+  }
+
+  /** Gives {@code a} the name the network reads it by. */
+  public static NDArray named(NDArray a, String name) {
+    a.setName(name);
+    return a;
+  }
+
   /** The shapes PigeonNet is initialized with. */
-  public static Shape[] shapes(int historySize, int codeDim, PigeonConfig config) {
-    int l = TokenizerConfig.TOKENS;
+  public static Shape[] shapes(int historySize, int tokens, PigeonConfig config) {
     return new Shape[] {
-      new Shape(1, historySize * l),
-      new Shape(1, historySize * l),
-      new Shape(1, l),
-      new Shape(1, l, codeDim),
+      new Shape(1, historySize * tokens),
+      new Shape(1, historySize * tokens),
+      new Shape(1, tokens),
       new Shape(1, config.maxTextTokens())
     };
   }

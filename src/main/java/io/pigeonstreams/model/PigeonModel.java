@@ -17,14 +17,18 @@ import java.util.List;
 
 /**
  * A trained Pigeon network with its tokenizer: history and reference images in, personalized image
- * out. Tokens are predicted in one parallel pass (argmax per position). Owns both models.
+ * out. Tokens are decoded in a few parallel steps (MaskGIT). Owns both models.
  */
 public final class PigeonModel implements AutoCloseable {
 
   private final PigeonTokenizer tokenizer;
   private final Model model;
   private final PigeonNet net;
-  private final float[] codebook;
+
+  /** Rows per network call: bounds the memory of a decoding (L x K logits per row and step). */
+  public static final int MAX_ROWS = 64;
+
+  private final int tokens;
   private final int historySize;
   private final PigeonPredictor predictor;
 
@@ -32,11 +36,9 @@ public final class PigeonModel implements AutoCloseable {
     this.tokenizer = tokenizer;
     this.model = model;
     this.net = net;
-    this.codebook = tokenizer.normalizedCodebook();
+    this.tokens = tokenizer.config().tokens();
     this.historySize = historySize;
-    this.predictor =
-        new PigeonPredictor(
-            model, historySize, codebook, tokenizer.config().codeDim(), net.config());
+    this.predictor = new PigeonPredictor(model, historySize, tokens, net.config());
   }
 
   /**
@@ -61,13 +63,14 @@ public final class PigeonModel implements AutoCloseable {
       ai.djl.Device device)
       throws IOException {
     Path weights = weightsFile(dir, name);
-    PigeonTokenizer tokenizer = PigeonTokenizer.load(dir, tokenizerConfig, device);
+    PigeonTokenizer tokenizer =
+        PigeonTokenizer.load(dir, tokenizerName(tokenizerConfig), tokenizerConfig, device);
     Model model = Model.newInstance(name, device);
     PigeonNet net =
-        new PigeonNet(config, TokenizerConfig.TOKENS, tokenizer.config().codebookSize());
+        new PigeonNet(config, tokenizer.config().grid(), tokenizer.config().codebookSize());
     model.setBlock(net);
     try {
-      loadWeights(model, net, dir, name, historySize, tokenizer.config().codeDim());
+      loadWeights(model, net, dir, name, historySize, tokenizer.config().tokens());
     } catch (IOException | RuntimeException e) {
       model.close();
       tokenizer.close();
@@ -106,14 +109,19 @@ public final class PigeonModel implements AutoCloseable {
     }
   }
 
+  /** The weights' name of the tokenizer with these sizes. */
+  public static String tokenizerName(TokenizerConfig config) {
+    return config.isFsq() ? PigeonTokenizer.NAME_V2 : PigeonTokenizer.NAME;
+  }
+
   /** Initializes the net in the model and loads the checkpoint's weights into it. */
   public static void loadWeights(
-      Model model, PigeonNet net, Path dir, String name, int historySize, int codeDim)
+      Model model, PigeonNet net, Path dir, String name, int historySize, int tokens)
       throws IOException {
     net.initialize(
         model.getNDManager(),
         DataType.FLOAT32,
-        PigeonInputs.shapes(historySize, codeDim, net.config()));
+        PigeonInputs.shapes(historySize, tokens, net.config()));
     Path weights = weightsFile(dir, name);
     if (weights.getFileName().toString().endsWith(".ndlist")) {
       HalfWeights.load(net, weights);
@@ -161,9 +169,23 @@ public final class PigeonModel implements AutoCloseable {
       List<String> captions,
       double alphaH,
       double alphaR) {
+    return generate(histories, references, captions, alphaH, alphaR, null);
+  }
+
+  /**
+   * As above; {@code seeds} (one per prompt, or null) seed a sampled decoding when the config's
+   * temperature is above 0.
+   */
+  public List<float[]> generate(
+      List<List<float[]>> histories,
+      List<float[]> references,
+      List<String> captions,
+      double alphaH,
+      double alphaR,
+      long[] seeds) {
     List<PigeonInputs.Prompt> prompts = prompts(histories, references, captions);
     return tokenizer.decode(
-        generateTokens(prompts, fill(prompts.size(), alphaH), fill(prompts.size(), alphaR)));
+        generateTokens(prompts, fill(prompts.size(), alphaH), fill(prompts.size(), alphaR), seeds));
   }
 
   /** Tokenizes the images of each prompt (one tokenizer pass for the whole batch). */
@@ -187,42 +209,63 @@ public final class PigeonModel implements AutoCloseable {
   }
 
   /**
-   * Argmax visual tokens (one parallel pass) for each prompt at its own alpha_h and alpha_r, on
-   * this thread's predictor.
+   * Decoded visual tokens for each prompt at its own alpha_h and alpha_r, on this thread's
+   * predictor.
+   *
+   * @param seeds one per prompt (a sampled decoding), or null
    */
   public List<int[]> generateTokens(
-      List<PigeonInputs.Prompt> prompts, double[] alphaH, double[] alphaR) {
-    long[] best =
-        predictor.predict(new PigeonPredictor.Batch(prompts, alphaH, alphaR, false)).tokens();
+      List<PigeonInputs.Prompt> prompts, double[] alphaH, double[] alphaR, long[] seeds) {
     List<int[]> generated = new ArrayList<>();
-    for (int i = 0; i < prompts.size(); i++) {
-      int[] t = new int[TokenizerConfig.TOKENS];
-      for (int j = 0; j < t.length; j++) {
-        t[j] = (int) best[i * TokenizerConfig.TOKENS + j];
+    for (int from = 0; from < prompts.size(); from += MAX_ROWS) {
+      int to = Math.min(prompts.size(), from + MAX_ROWS);
+      int[] decoded =
+          predictor
+              .predict(
+                  new PigeonPredictor.Batch(
+                      prompts.subList(from, to),
+                      java.util.Arrays.copyOfRange(alphaH, from, to),
+                      java.util.Arrays.copyOfRange(alphaR, from, to),
+                      false,
+                      seeds == null ? null : java.util.Arrays.copyOfRange(seeds, from, to)))
+              .tokens();
+      for (int i = 0; i < to - from; i++) {
+        generated.add(java.util.Arrays.copyOfRange(decoded, i * tokens, (i + 1) * tokens));
       }
-      generated.add(t);
     }
     return generated;
   }
 
+  /** As above, deterministic (no sampling). */
+  public List<int[]> generateTokens(
+      List<PigeonInputs.Prompt> prompts, double[] alphaH, double[] alphaR) {
+    return generateTokens(prompts, alphaH, alphaR, null);
+  }
+
   /**
    * The mask generator alone (Eq. 2–4, inference): for each prompt, per history image (at most N),
-   * which of its tokens are masked at the prompt's alpha_h.
+   * which of its tokens are masked at the prompt's alpha_h. The generator masks pooled cells; a
+   * masked cell masks every token in it.
    */
   public List<List<boolean[]>> maskHistory(List<PigeonInputs.Prompt> prompts, double[] alphaH) {
     List<List<boolean[]>> out = new ArrayList<>();
     float[] keep =
         predictor
-            .predict(new PigeonPredictor.Batch(prompts, alphaH, new double[prompts.size()], true))
-            .historyKeep(); // (B, N*L)
-    int l = TokenizerConfig.TOKENS;
+            .predict(
+                new PigeonPredictor.Batch(prompts, alphaH, new double[prompts.size()], true, null))
+            .historyKeep(); // (B, N*P)
+    int grid = tokenizer.config().grid();
+    int g = net.config().historyGrid();
+    int cell = grid / g;
+    int p = g * g;
     for (int i = 0; i < prompts.size(); i++) {
       List<boolean[]> masked = new ArrayList<>();
       List<int[]> history = prompts.get(i).history();
       for (int n = 0; n < Math.min(historySize, history.size()); n++) {
-        boolean[] m = new boolean[history.get(n).length];
-        for (int j = 0; j < l; j++) {
-          m[j] = keep[(i * historySize + n) * l + j] < 0.5f;
+        boolean[] m = new boolean[tokens];
+        for (int j = 0; j < tokens; j++) {
+          int pooled = (j / grid / cell) * g + (j % grid) / cell;
+          m[j] = keep[(i * historySize + n) * p + pooled] < 0.5f;
         }
         masked.add(m);
       }
@@ -231,14 +274,29 @@ public final class PigeonModel implements AutoCloseable {
     return out;
   }
 
-  /** log p(target tokens | prompt) per prompt, at inference masks: what DPO's reference gives. */
+  /**
+   * log p(target tokens | prompt) per prompt, at inference masks, summed over the positions {@code
+   * masked} marks; those positions are [MASK] in the input and the others show the target (the
+   * parallel decoder's masked-token likelihood): what DPO's reference gives.
+   *
+   * @param masked per prompt, which target positions are masked and scored (null: all)
+   */
   public double[] logLikelihood(
-      List<PigeonInputs.Prompt> prompts, List<int[]> targets, double alphaH, double alphaR) {
+      List<PigeonInputs.Prompt> prompts,
+      List<int[]> targets,
+      List<boolean[]> masked,
+      double alphaH,
+      double alphaR) {
     try (NDManager m = model.getNDManager().newSubManager()) {
-      NDArray logits =
-          logits(m, prompts, fill(prompts.size(), alphaH), fill(prompts.size(), alphaR));
-      NDArray y = m.create(flatten(targets), new Shape(targets.size(), TokenizerConfig.TOKENS));
-      float[] ll = PigeonNet.sequenceLogLikelihood(logits, y).toFloatArray(); // (B)
+      MaskedTargets t = MaskedTargets.of(targets, masked, net.maskId());
+      NDList in = PigeonInputs.build(m, prompts, historySize, tokens, net.config());
+      in.add(t.inputs(m));
+      PairList<String, Object> alphas = new PairList<>();
+      alphas.add(PigeonNet.ALPHA_H, fill(prompts.size(), alphaH));
+      alphas.add(PigeonNet.ALPHA_R, fill(prompts.size(), alphaR));
+      NDArray logits = net.forward(new ParameterStore(m, false), in, false, alphas).get(0);
+      float[] ll =
+          PigeonNet.sequenceLogLikelihood(logits, t.targets(m), t.weights(m)).toFloatArray();
       double[] out = new double[ll.length];
       for (int i = 0; i < ll.length; i++) {
         out[i] = ll[i];
@@ -247,22 +305,51 @@ public final class PigeonModel implements AutoCloseable {
     }
   }
 
-  private NDArray logits(
-      NDManager m, List<PigeonInputs.Prompt> prompts, double[] alphaH, double[] alphaR) {
-    NDList in =
-        PigeonInputs.build(
-            m, prompts, historySize, codebook, tokenizer.config().codeDim(), net.config());
-    PairList<String, Object> alphas = new PairList<>();
-    alphas.add(PigeonNet.ALPHA_H, alphaH);
-    alphas.add(PigeonNet.ALPHA_R, alphaR);
-    return net.forward(new ParameterStore(m, false), in, false, alphas).get(0); // (B, L, K)
+  /**
+   * Target token sequences with some positions masked: the network's {@code target} input, the
+   * targets and the loss weights (1 where masked).
+   */
+  public record MaskedTargets(int rows, int length, int[] inputs, int[] targets, float[] weights) {
+
+    /**
+     * @param masked per sequence, the masked positions (null: all of every sequence)
+     */
+    public static MaskedTargets of(List<int[]> targets, List<boolean[]> masked, int maskId) {
+      int b = targets.size();
+      int l = targets.get(0).length;
+      int[] flat = flatten(targets);
+      int[] inputs = flat.clone();
+      float[] weights = new float[b * l];
+      for (int i = 0; i < b; i++) {
+        for (int j = 0; j < l; j++) {
+          if (masked == null || masked.get(i)[j]) {
+            inputs[i * l + j] = maskId;
+            weights[i * l + j] = 1f;
+          }
+        }
+      }
+      return new MaskedTargets(b, l, inputs, flat, weights);
+    }
+
+    public NDArray inputs(NDManager m) {
+      return PigeonInputs.named(m.create(inputs, new Shape(rows, length)), PigeonNet.TARGET);
+    }
+
+    public NDArray targets(NDManager m) {
+      return m.create(targets, new Shape(rows, length));
+    }
+
+    public NDArray weights(NDManager m) {
+      return m.create(weights, new Shape(rows, length));
+    }
   }
 
   /** Token sequences (each L) -> one row-major int array (B * L). */
   public static int[] flatten(List<int[]> tokens) {
-    int[] flat = new int[tokens.size() * TokenizerConfig.TOKENS];
+    int l = tokens.isEmpty() ? 0 : tokens.get(0).length;
+    int[] flat = new int[tokens.size() * l];
     for (int i = 0; i < tokens.size(); i++) {
-      System.arraycopy(tokens.get(i), 0, flat, i * TokenizerConfig.TOKENS, TokenizerConfig.TOKENS);
+      System.arraycopy(tokens.get(i), 0, flat, i * l, l);
     }
     return flat;
   }

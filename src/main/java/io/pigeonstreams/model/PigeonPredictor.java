@@ -19,22 +19,28 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class PigeonPredictor implements AutoCloseable {
 
-  /** One batch: prompts with their ratios; {@code maskOnly} runs the mask generator alone. */
+  /**
+   * One batch: prompts with their ratios; {@code maskOnly} runs the mask generator alone; {@code
+   * seeds} (one per row, or null) seed a sampled decoding.
+   */
   record Batch(
-      List<PigeonInputs.Prompt> prompts, double[] alphaH, double[] alphaR, boolean maskOnly) {}
+      List<PigeonInputs.Prompt> prompts,
+      double[] alphaH,
+      double[] alphaR,
+      boolean maskOnly,
+      long[] seeds) {}
 
   /**
-   * The outputs as Java arrays: argmax tokens (B*L) or, for a mask-only batch, the history keep
-   * weights (B*N*L).
+   * The outputs as Java arrays: decoded tokens (B*L) or, for a mask-only batch, the keep weights of
+   * the pooled history tokens (B*N*P).
    */
-  record Output(long[] tokens, float[] historyKeep) {}
+  record Output(int[] tokens, float[] historyKeep) {}
 
   private final ThreadLocal<Predictor<Batch, Output>> perThread;
   private final Queue<Predictor<Batch, Output>> all = new ConcurrentLinkedQueue<>();
 
-  PigeonPredictor(
-      Model model, int historySize, float[] codebook, int codeDim, PigeonConfig config) {
-    Translator translator = new Translator(historySize, codebook, codeDim, config);
+  PigeonPredictor(Model model, int historySize, int tokens, PigeonConfig config) {
+    Translator translator = new Translator(historySize, tokens, config);
     perThread =
         ThreadLocal.withInitial(
             () -> {
@@ -67,21 +73,22 @@ final class PigeonPredictor implements AutoCloseable {
 
   private static final class Translator implements NoBatchifyTranslator<Batch, Output> {
     private final int historySize;
-    private final float[] codebook;
-    private final int codeDim;
+    private final int tokens;
     private final PigeonConfig config;
 
-    Translator(int historySize, float[] codebook, int codeDim, PigeonConfig config) {
+    Translator(int historySize, int tokens, PigeonConfig config) {
       this.historySize = historySize;
-      this.codebook = codebook;
-      this.codeDim = codeDim;
+      this.tokens = tokens;
       this.config = config;
     }
 
     @Override
     public NDList processInput(TranslatorContext ctx, Batch batch) {
       NDManager m = ctx.getNDManager();
-      NDList in = PigeonInputs.build(m, batch.prompts(), historySize, codebook, codeDim, config);
+      NDList in = PigeonInputs.build(m, batch.prompts(), historySize, tokens, config);
+      if (batch.seeds() != null && !batch.maskOnly()) {
+        in.add(PigeonInputs.uniforms(m, batch.seeds(), config.decodeSteps(), tokens));
+      }
       in.add(named(m, batch.alphaH(), PigeonNet.ALPHA_H));
       in.add(named(m, batch.alphaR(), PigeonNet.ALPHA_R));
       if (batch.maskOnly()) {
@@ -101,9 +108,9 @@ final class PigeonPredictor implements AutoCloseable {
 
     @Override
     public Output processOutput(TranslatorContext ctx, NDList out) {
-      // logits (B, L, K), or for a mask-only batch the keep weights (B, N*L)
-      return out.get(0).getShape().dimension() == 3
-          ? new Output(out.get(0).argMax(2).toLongArray(), null)
+      // decoded tokens (B, L) int32, or for a mask-only batch the keep weights (B, N*P)
+      return out.get(0).getDataType() == ai.djl.ndarray.types.DataType.INT32
+          ? new Output(out.get(0).toIntArray(), null)
           : new Output(null, out.get(1).toFloatArray());
     }
   }

@@ -41,7 +41,7 @@ public record TokenizerConfig(
   }
 
   /** The committed (first) tokenizer: VQ, 512 codes of width 32, 16 tokens. */
-  public static TokenizerConfig defaults() {
+  public static TokenizerConfig v1() {
     return new TokenizerConfig(512, 32, 96, 0.25f);
   }
 

@@ -18,7 +18,6 @@ import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonInputs;
 import io.pigeonstreams.model.PigeonModel;
 import io.pigeonstreams.model.PigeonNet;
-import io.pigeonstreams.model.TokenizerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,8 +28,10 @@ import java.util.Random;
 /**
  * Stage 2's optimization on the {@link TrainingLoop}: the policy starts as the stage-1 model and is
  * trained with DPO against the frozen stage-1 reference on the preference pairs that {@link
- * DpoTrainer} built. Log-likelihoods are taken under the prompt at the inference alpha_r, with
- * inference masks and without dropout, so that policy and reference agree at step 0.
+ * DpoTrainer} built. Log-likelihoods are the parallel decoder's masked-token likelihood: the same
+ * random positions of a pair's chosen and rejected sequence (as many as MaskGIT's cosine schedule
+ * draws) are masked and scored, the others shown. They are taken under the prompt at the inference
+ * alpha_r, with inference masks and without dropout, so that policy and reference agree at step 0.
  */
 final class DpoStage implements TrainingLoop.Stage<List<DpoTrainer.Pair>> {
 
@@ -47,8 +48,7 @@ final class DpoStage implements TrainingLoop.Stage<List<DpoTrainer.Pair>> {
   private final DpoTrainer.Settings settings;
   private final PigeonConfig config;
   private final int historySize;
-  private final float[] codebook;
-  private final int codeDim;
+  private final int tokens;
   private final PigeonNet policy;
   private final Random rng;
 
@@ -65,11 +65,12 @@ final class DpoStage implements TrainingLoop.Stage<List<DpoTrainer.Pair>> {
     this.settings = settings;
     this.config = reference.config();
     this.historySize = reference.historySize();
-    this.codebook = reference.tokenizer().normalizedCodebook();
-    this.codeDim = reference.tokenizer().config().codeDim();
+    this.tokens = reference.tokenizer().config().tokens();
     this.policy =
         new PigeonNet(
-            config, TokenizerConfig.TOKENS, reference.tokenizer().config().codebookSize());
+            config,
+            reference.tokenizer().config().grid(),
+            reference.tokenizer().config().codebookSize());
     this.rng = new Random(settings.seed() + 1);
   }
 
@@ -80,7 +81,7 @@ final class DpoStage implements TrainingLoop.Stage<List<DpoTrainer.Pair>> {
 
   @Override
   public Shape[] inputShapes() {
-    return PigeonInputs.shapes(historySize, codeDim, config);
+    return PigeonInputs.shapes(historySize, tokens, config);
   }
 
   @Override
@@ -91,7 +92,7 @@ final class DpoStage implements TrainingLoop.Stage<List<DpoTrainer.Pair>> {
   /** The policy starts as the stage-1 model. */
   @Override
   public void startFrom(Model model) throws IOException {
-    PigeonModel.loadWeights(model, policy, modelDir, stage1Name, historySize, codeDim);
+    PigeonModel.loadWeights(model, policy, modelDir, stage1Name, historySize, tokens);
   }
 
   @Override
@@ -128,13 +129,22 @@ final class DpoStage implements TrainingLoop.Stage<List<DpoTrainer.Pair>> {
       prompts.add(p.prompt());
       targets.add(p.rejected());
     }
+    // the same masked positions for a pair's chosen and rejected sequences (MaskGIT's schedule)
+    List<boolean[]> masked = new ArrayList<>();
+    for (int i = 0; i < b; i++) {
+      masked.add(maskedPositions());
+    }
+    masked.addAll(new ArrayList<>(masked));
     double[] refLogp =
-        reference.logLikelihood(prompts, targets, config.alphaH(), settings.promptAlphaR()); // (2B)
+        reference.logLikelihood(
+            prompts, targets, masked, config.alphaH(), settings.promptAlphaR()); // (2B)
     PairList<String, Object> alphas = new PairList<>();
     alphas.add(PigeonNet.ALPHA_H, config.alphaH());
     alphas.add(PigeonNet.ALPHA_R, settings.promptAlphaR());
-    NDList in = PigeonInputs.build(m, prompts, historySize, codebook, codeDim, config);
-    NDArray y = m.create(PigeonModel.flatten(targets), new Shape(2L * b, TokenizerConfig.TOKENS));
+    PigeonModel.MaskedTargets t = PigeonModel.MaskedTargets.of(targets, masked, policy.maskId());
+    NDList in = PigeonInputs.build(m, prompts, historySize, tokens, config);
+    in.add(t.inputs(m));
+    NDArray y = t.targets(m);
     float[] ref = new float[refLogp.length];
     for (int i = 0; i < ref.length; i++) {
       ref[i] = (float) refLogp[i];
@@ -142,12 +152,27 @@ final class DpoStage implements TrainingLoop.Stage<List<DpoTrainer.Pair>> {
     NDArray refLogp2 = m.create(ref); // (2B)
     // inference masks, no dropout: the conditions the candidates are generated under
     NDList out = policy.forward(new ParameterStore(m, false), in, false, alphas);
-    NDArray logp = PigeonNet.sequenceLogLikelihood(out.get(0), y); // (2B)
+    NDArray logp = PigeonNet.sequenceLogLikelihood(out.get(0), y, t.weights(m)); // (2B)
     NDArray ratio = logp.sub(refLogp2); // (2B): log pi - log ref
     NDArray margin = ratio.get("0:" + b).sub(ratio.get(b + ":")).mul(settings.beta()); // (B)
     NDArray loss = Activation.softPlus(margin.neg()).mean(); // -log sigmoid(margin)
     NDArray accuracy = margin.gt(0).toType(DataType.FLOAT32, false).mean();
     return new NDList(loss, accuracy);
+  }
+
+  /** ceil(cos(pi/2 u) L) random positions, u ~ U(0, 1), at least one. */
+  private boolean[] maskedPositions() {
+    int count = Math.max(1, (int) Math.ceil(Math.cos(Math.PI / 2 * rng.nextDouble()) * tokens));
+    List<Integer> order = new ArrayList<>();
+    for (int j = 0; j < tokens; j++) {
+      order.add(j);
+    }
+    Collections.shuffle(order, rng);
+    boolean[] masked = new boolean[tokens];
+    for (int j : order.subList(0, count)) {
+      masked[j] = true;
+    }
+    return masked;
   }
 
   @Override

@@ -7,10 +7,8 @@ import io.pigeonstreams.data.simulation.Sample;
 import io.pigeonstreams.data.simulation.SampleImages;
 import io.pigeonstreams.data.simulation.SimulationConfig;
 import io.pigeonstreams.data.simulation.UserSimulator;
-import io.pigeonstreams.generate.Candidate;
 import io.pigeonstreams.generate.Candidates;
 import io.pigeonstreams.generate.pigeon.EncoderScorer;
-import io.pigeonstreams.generate.pigeon.PigeonCandidates;
 import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonInputs;
 import io.pigeonstreams.model.PigeonModel;
@@ -26,24 +24,28 @@ import me.tongfei.progressbar.ProgressBar;
 
 /**
  * Stage 2, pairwise preference alignment (§2.2.4, Eq. 10). For each TRAIN prompt (history, the
- * reference drawn in another style, its caption) the frozen stage-1 model generates one candidate
- * per alpha_r in {0.0, 0.1, ..., 1.0}; each is rewarded by its mean similarity to the history
- * images under the production scorer's taste encoder ({@link EncoderScorer}; not a benchmark
- * judge); the best is chosen, the worst rejected. The policy, initialized from stage 1, is then
- * trained with DPO against the frozen stage-1 reference ({@link DpoStage}).
+ * reference drawn in another style, its caption) the frozen stage-1 model samples candidates: for
+ * each alpha_r of {@link #GRID}, {@code Settings.samples} decodings at the sampling temperature, so
+ * that candidates really differ. Each is rewarded as the engine chooses among candidates: 0.5
+ * personalization (mean similarity to the history under the production scorer's taste encoder) +
+ * 0.5 alignment to the reference ({@link EncoderScorer}; never a benchmark judge); the best is
+ * chosen, the worst rejected. The policy, initialized from stage 1, is then trained with DPO
+ * against the frozen stage-1 reference ({@link DpoStage}).
  */
 public final class DpoTrainer {
 
   public static final String NAME = "pigeon";
 
-  /** The stage-2 candidate grid of the paper. */
-  public static final List<Double> GRID = Candidates.PAPER_GRID;
+  /** The alpha_r of the stage-2 candidates. */
+  public static final List<Double> GRID = Candidates.alphaRGrid(5);
 
   /**
    * Settings; the defaults are what the committed stage-2 model was trained with.
    *
    * @param promptAlphaR the reference mask ratio of the prompt the pairs are scored under
    * @param maxPrompts TRAIN prompts used (all by default)
+   * @param samples candidates sampled per alpha_r
+   * @param temperature the candidates' sampling temperature
    */
   public record Settings(
       int epochs,
@@ -55,10 +57,11 @@ public final class DpoTrainer {
       long simulationSeed,
       double noise,
       int maxPrompts,
-      int maxSteps) {
+      int maxSteps,
+      int samples,
+      float temperature) {
     public static Settings defaults() {
-      return new Settings(
-          2, 32, 5e-5f, 0.1f, 0.5, 17L, 1L, 0.2, Integer.MAX_VALUE, Integer.MAX_VALUE);
+      return new Settings(2, 32, 5e-5f, 0.1f, 0.5, 17L, 1L, 0.2, 4000, Integer.MAX_VALUE, 2, 1f);
     }
   }
 
@@ -141,8 +144,9 @@ public final class DpoTrainer {
     Random rng = new Random(settings.seed());
     Collections.shuffle(samples, rng);
     samples = samples.subList(0, Math.min(samples.size(), settings.maxPrompts()));
+    PigeonConfig sampling = config.withDecoding(config.decodeSteps(), settings.temperature());
     try (PigeonModel reference =
-            PigeonModel.load(modelDir, stage1Name, config, tokenizerConfig, historySize);
+            PigeonModel.load(modelDir, stage1Name, sampling, tokenizerConfig, historySize);
         EncoderScorer scorer = EncoderScorer.forModel(reference, modelDir)) {
       String key =
           cacheKey(
@@ -157,7 +161,7 @@ public final class DpoTrainer {
               samples.size());
       List<Pair> pairs = pairCache == null ? null : PairCache.read(pairCache, key);
       if (pairs == null) {
-        pairs = pairs(ds, reference, scorer, samples, config.alphaH(), progress);
+        pairs = pairs(ds, reference, scorer, samples, config.alphaH(), settings, progress);
         if (pairCache != null) {
           PairCache.write(pairCache, key, pairs);
         }
@@ -197,25 +201,32 @@ public final class DpoTrainer {
   private static String cacheKey(Settings s, String stage1Name, int prompts) {
     return String.format(
         java.util.Locale.ROOT,
-        "v1 stage1=%s prompts=%d seed=%d simulationSeed=%d noise=%.3f grid=%s",
+        "v2 stage1=%s prompts=%d seed=%d simulationSeed=%d noise=%.3f grid=%s samples=%d t=%.2f",
         stage1Name,
         prompts,
         s.seed(),
         s.simulationSeed(),
         s.noise(),
-        GRID);
+        GRID,
+        s.samples(),
+        s.temperature());
   }
 
-  /** Candidates over the alpha_r grid from the frozen stage-1 model, ranked by the reward. */
+  /**
+   * Candidates sampled over the alpha_r grid from the frozen stage-1 model, ranked by the reward;
+   * each candidate's seed comes from its prompt's id, so a rerun builds the same pairs.
+   */
   static List<Pair> pairs(
       StickerDataset ds,
       PigeonModel reference,
       EncoderScorer scorer,
       List<Sample> samples,
       double alphaH,
+      Settings settings,
       boolean progress) {
     List<Pair> pairs = new ArrayList<>();
     int chunk = 16;
+    int k = GRID.size() * settings.samples();
     try (ProgressBar bar = progress ? new ProgressBar("Stage 2 pairs", samples.size()) : null) {
       for (int from = 0; from < samples.size(); from += chunk) {
         List<Sample> batch = samples.subList(from, Math.min(samples.size(), from + chunk));
@@ -224,31 +235,44 @@ public final class DpoTrainer {
         // tokenized once, for the candidates and for the pairs' prompts
         List<PigeonInputs.Prompt> prompts =
             reference.prompts(histories, in.references(), in.captions());
-        List<List<Candidate>> candidates = PigeonCandidates.of(reference, prompts, alphaH, GRID);
-        List<float[]> images = new ArrayList<>();
-        List<List<float[]>> imageHistories = new ArrayList<>();
+        List<PigeonInputs.Prompt> rows = new ArrayList<>();
+        double[] alphaR = new double[batch.size() * k];
+        long[] seeds = new long[batch.size() * k];
         for (int i = 0; i < batch.size(); i++) {
-          for (Candidate c : candidates.get(i)) {
-            images.add(c.image());
-            imageHistories.add(histories.get(i));
+          for (int c = 0; c < k; c++) {
+            rows.add(prompts.get(i));
+            alphaR[i * k + c] = GRID.get(c / settings.samples());
+            seeds[i * k + c] = settings.seed() * 1_000_003L + batch.get(i).id() * 64L + c;
           }
         }
-        double[] reward = scorer.personalization(images, imageHistories);
+        List<int[]> tokens =
+            reference.generateTokens(rows, PigeonModel.fill(rows.size(), alphaH), alphaR, seeds);
+        List<float[]> images = reference.tokenizer().decode(tokens);
+        List<List<float[]>> imageHistories = new ArrayList<>();
+        List<float[]> imageReferences = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
-          double[] r = Arrays.copyOfRange(reward, i * GRID.size(), (i + 1) * GRID.size());
+          for (int c = 0; c < k; c++) {
+            imageHistories.add(histories.get(i));
+            imageReferences.add(in.references().get(i));
+          }
+        }
+        double[] reward =
+            Candidates.combined(scorer.score(images, imageHistories, imageReferences));
+        for (int i = 0; i < batch.size(); i++) {
+          double[] r = Arrays.copyOfRange(reward, i * k, (i + 1) * k);
           int best = Candidates.best(r);
           int worst = Candidates.worst(r);
-          int[] chosen = candidates.get(i).get(best).tokens();
-          int[] rejected = candidates.get(i).get(worst).tokens();
+          int[] chosen = tokens.get(i * k + best);
+          int[] rejected = tokens.get(i * k + worst);
           if (!Arrays.equals(chosen, rejected)) {
             pairs.add(
                 new Pair(
                     prompts.get(i),
                     chosen,
                     rejected,
-                    GRID.get(best),
-                    GRID.get(worst),
-                    reward[i * GRID.size() + best] - reward[i * GRID.size() + worst]));
+                    alphaR[i * k + best],
+                    alphaR[i * k + worst],
+                    r[best] - r[worst]));
           }
         }
         if (bar != null) {

@@ -1,7 +1,6 @@
 package io.pigeonstreams.train;
 
 import io.pigeonstreams.model.PigeonInputs;
-import io.pigeonstreams.model.TokenizerConfig;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -16,7 +15,7 @@ import java.util.List;
 /** Stage 2's preference pairs on disk, so that a rerun skips building them. */
 final class PairCache {
 
-  private static final int MAGIC = 0x50504331; // "PPC1"
+  private static final int MAGIC = 0x50504332; // "PPC2": token sequences carry their length
 
   private PairCache() {}
 
@@ -80,7 +79,7 @@ final class PairCache {
   }
 
   private static int[] tokens(DataInputStream in) throws IOException {
-    int[] t = new int[TokenizerConfig.TOKENS];
+    int[] t = new int[in.readShort()];
     for (int i = 0; i < t.length; i++) {
       t[i] = in.readShort();
     }
@@ -88,6 +87,7 @@ final class PairCache {
   }
 
   private static void write(DataOutputStream out, int[] tokens) throws IOException {
+    out.writeShort(tokens.length);
     for (int t : tokens) {
       out.writeShort(t);
     }

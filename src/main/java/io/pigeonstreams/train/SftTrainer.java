@@ -23,7 +23,6 @@ import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonInputs;
 import io.pigeonstreams.model.PigeonNet;
 import io.pigeonstreams.model.PigeonTokenizer;
-import io.pigeonstreams.model.TokenizerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,10 +31,21 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Stage 1, masked preference reconstruction (§2.2.4, Eq. 8–9): for each training window the last
- * image is the target; the reference is the target itself, masked with alpha_r ~ U(0, 1)
- * (high-score tokens, the training phase of the dual mask); the loss is the negative log-likelihood
- * of the target's visual tokens. Only TRAIN samples, so no held-out pair is ever seen.
+ * Stage 1, masked preference reconstruction (§2.2.4, Eq. 8–9), trained as a masked-token model
+ * (MaskGIT). Each training window gives one example per epoch, of one of two kinds:
+ *
+ * <ul>
+ *   <li>the paper's self-reconstruction: the target is the window's last image and the reference is
+ *       the target itself;
+ *   <li>a cross-style pair (with probability {@code crossFraction}): the reference is the target
+ *       emoji in another style, the target is it in the user's preferred style, so the model learns
+ *       the actual task, redrawing an emoji in the history's style.
+ * </ul>
+ *
+ * The reference is masked with alpha_r ~ U(0, 1) (high-score tokens, the training phase of the dual
+ * mask). A random fraction cos(pi/2 u), u ~ U(0, 1), of the target's tokens is replaced by [MASK]
+ * and the loss is the negative log-likelihood of those tokens. Only TRAIN samples, and only windows
+ * whose reference and target are TRAIN pairs, so no held-out pair is ever seen.
  */
 public final class SftTrainer {
 
@@ -52,9 +62,10 @@ public final class SftTrainer {
       long seed,
       long simulationSeed,
       double noise,
-      int maxSteps) {
+      int maxSteps,
+      double crossFraction) {
     public static Settings defaults() {
-      return new Settings(8, 32, 1e-3f, 13L, 1L, 0.2, Integer.MAX_VALUE);
+      return new Settings(20, 32, 5e-4f, 13L, 1L, 0.2, Integer.MAX_VALUE, 0.5);
     }
   }
 
@@ -91,8 +102,11 @@ public final class SftTrainer {
     TokenTable tokens = TokenTable.of(ds, tokenizer);
     List<Sample> samples =
         new UserSimulator(ds)
-            .simulate(SimulationConfig.defaults(settings.simulationSeed(), settings.noise()))
-            .samples(Split.TRAIN);
+                .simulate(SimulationConfig.defaults(settings.simulationSeed(), settings.noise()))
+                .samples(Split.TRAIN)
+                .stream()
+                .filter(s -> train(ds, s.target()) && inTraining(ds, s.history()))
+                .toList();
     Engine.getInstance().setRandomSeed((int) settings.seed());
     Stage stage = new Stage(ds, tokens, tokenizer, config, samples, settings);
     TrainingLoop.Result r =
@@ -115,18 +129,37 @@ public final class SftTrainer {
         System.currentTimeMillis() - start);
   }
 
-  /** One batch: its samples and the alpha_r its references are masked with. */
-  private record Batch(List<Sample> samples, double alphaR) {}
+  private static boolean train(StickerDataset ds, Interaction i) {
+    return ds.splitOf(i.emoji(), i.style()) == Split.TRAIN;
+  }
+
+  private static boolean inTraining(StickerDataset ds, List<Interaction> history) {
+    return history.stream().allMatch(i -> train(ds, i));
+  }
+
+  /** One example: its window, whether it is a cross-style pair, and its alpha_r. */
+  private record Example(Sample sample, boolean cross, double alphaR) {
+    Interaction reference() {
+      return cross ? sample.reference() : sample.target();
+    }
+
+    Interaction target() {
+      return cross ? sample.groundTruth() : sample.target();
+    }
+  }
+
+  /** One batch of examples. */
+  private record Batch(List<Example> examples) {}
 
   private static final class Stage implements TrainingLoop.Stage<Batch> {
     private final StickerDataset ds;
-    private final TokenTable tokens;
+    private final TokenTable table;
     private final PigeonConfig config;
     private final List<Sample> samples;
     private final int batchSize;
     private final int historySize;
-    private final float[] codebook;
-    private final int codeDim;
+    private final int tokens;
+    private final double crossFraction;
     private final PigeonNet net;
     private final Random rng;
 
@@ -138,14 +171,15 @@ public final class SftTrainer {
         List<Sample> samples,
         Settings settings) {
       this.ds = ds;
-      this.tokens = tokens;
+      this.table = tokens;
       this.config = config;
       this.samples = samples;
       this.batchSize = settings.batchSize();
       this.historySize = samples.get(0).history().size();
-      this.codebook = tokenizer.normalizedCodebook();
-      this.codeDim = tokenizer.config().codeDim();
-      this.net = new PigeonNet(config, TokenizerConfig.TOKENS, tokenizer.config().codebookSize());
+      this.tokens = tokenizer.config().tokens();
+      this.crossFraction = settings.crossFraction();
+      this.net =
+          new PigeonNet(config, tokenizer.config().grid(), tokenizer.config().codebookSize());
       this.rng = new Random(settings.seed());
     }
 
@@ -156,7 +190,7 @@ public final class SftTrainer {
 
     @Override
     public Shape[] inputShapes() {
-      return PigeonInputs.shapes(historySize, codeDim, config);
+      return PigeonInputs.shapes(historySize, tokens, config);
     }
 
     @Override
@@ -164,43 +198,79 @@ public final class SftTrainer {
       return Optimizer.adamW().optLearningRateTracker(learningRate).build();
     }
 
-    /** A shuffle of the samples, then one alpha_r ~ U(0, 1) per batch (Eq. 8). */
+    /**
+     * A shuffle of the windows; each becomes a cross-style pair (when both its images are TRAIN
+     * pairs) with probability crossFraction, and gets its own alpha_r ~ U(0, 1) (Eq. 8).
+     */
     @Override
     public Iterable<Batch> batches(int epoch) {
       List<Sample> order = new ArrayList<>(samples);
       Collections.shuffle(order, rng);
       List<Batch> batches = new ArrayList<>();
       for (int from = 0; from < order.size(); from += batchSize) {
-        batches.add(
-            new Batch(
-                order.subList(from, Math.min(order.size(), from + batchSize)), rng.nextDouble()));
+        List<Example> examples = new ArrayList<>();
+        for (Sample s : order.subList(from, Math.min(order.size(), from + batchSize))) {
+          boolean cross =
+              rng.nextDouble() < crossFraction
+                  && train(ds, s.reference())
+                  && train(ds, s.groundTruth());
+          examples.add(new Example(s, cross, rng.nextDouble()));
+        }
+        batches.add(new Batch(examples));
       }
       return batches;
     }
 
     @Override
     public NDList loss(Trainer trainer, NDManager m, Batch batch) {
+      int b = batch.examples().size();
       List<PigeonInputs.Prompt> prompts = new ArrayList<>();
-      int[] targets = new int[batch.samples().size() * TokenizerConfig.TOKENS];
-      for (int i = 0; i < batch.samples().size(); i++) {
-        Sample s = batch.samples().get(i);
-        int[] target = tokens.of(s.target());
+      int[] targets = new int[b * tokens];
+      int[] inputs = new int[b * tokens];
+      float[] weights = new float[b * tokens];
+      double[] alphaR = new double[b];
+      for (int i = 0; i < b; i++) {
+        Example e = batch.examples().get(i);
+        Sample s = e.sample();
+        int[] target = table.of(e.target());
         List<int[]> history = new ArrayList<>();
         for (Interaction h : s.history()) {
-          history.add(tokens.of(h));
+          history.add(table.of(h));
         }
-        // Eq. 8: the target itself is the reference, masked with alpha_r ~ U(0, 1)
         prompts.add(
-            new PigeonInputs.Prompt(history, target, ds.emoji().get(s.target().emoji()).name()));
-        System.arraycopy(target, 0, targets, i * TokenizerConfig.TOKENS, TokenizerConfig.TOKENS);
+            new PigeonInputs.Prompt(
+                history, table.of(e.reference()), ds.emoji().get(s.target().emoji()).name()));
+        alphaR[i] = e.alphaR();
+        System.arraycopy(target, 0, targets, i * tokens, tokens);
+        maskTarget(target, inputs, weights, i * tokens);
       }
       PairList<String, Object> alphas = new PairList<>();
       alphas.add(PigeonNet.ALPHA_H, config.alphaH());
-      alphas.add(PigeonNet.ALPHA_R, batch.alphaR());
-      NDList in = PigeonInputs.build(m, prompts, historySize, codebook, codeDim, config);
-      NDArray y = m.create(targets, new Shape(batch.samples().size(), TokenizerConfig.TOKENS));
+      alphas.add(PigeonNet.ALPHA_R, alphaR);
+      NDList in = PigeonInputs.build(m, prompts, historySize, tokens, config);
+      in.add(PigeonInputs.named(m.create(inputs, new Shape(b, tokens)), PigeonNet.TARGET));
+      NDArray y = m.create(targets, new Shape(b, tokens));
+      NDArray w = m.create(weights, new Shape(b, tokens));
       NDList out = net.forward(new ParameterStore(m, false), in, true, alphas);
-      return new NDList(PigeonNet.reconstructionLoss(out.get(0), y)); // Eq. 9
+      return new NDList(PigeonNet.reconstructionLoss(out.get(0), y, w)); // Eq. 9, masked tokens
+    }
+
+    /**
+     * MaskGIT's training mask: ceil(cos(pi/2 u) L) random positions, u ~ U(0, 1), at least one,
+     * become [MASK] in the input and carry the loss.
+     */
+    private void maskTarget(int[] target, int[] inputs, float[] weights, int offset) {
+      int count = Math.max(1, (int) Math.ceil(Math.cos(Math.PI / 2 * rng.nextDouble()) * tokens));
+      List<Integer> positions = new ArrayList<>();
+      for (int j = 0; j < tokens; j++) {
+        positions.add(j);
+        inputs[offset + j] = target[j];
+      }
+      Collections.shuffle(positions, rng);
+      for (int j : positions.subList(0, count)) {
+        inputs[offset + j] = net.maskId();
+        weights[offset + j] = 1f;
+      }
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.List;
 final class TokenTable {
 
   private final int styles;
-  private final int[][] tokens; // [emoji * styles + style] -> 16 tokens
+  private final int[][] tokens; // [emoji * styles + style] -> its L tokens
 
   private TokenTable(int styles, int[][] tokens) {
     this.styles = styles;

@@ -46,7 +46,7 @@ class FsqAutoencoderTest {
     assertThat(v2.codeDim()).isEqualTo(4);
     assertThat(v2.tokens()).isEqualTo(64);
     assertThat(v2.isFsq()).isTrue();
-    assertThat(TokenizerConfig.defaults().tokens()).isEqualTo(TokenizerConfig.TOKENS);
+    assertThat(TokenizerConfig.v1().tokens()).isEqualTo(TokenizerConfig.TOKENS);
     assertThatThrownBy(() -> new TokenizerConfig(999, 4, 16, 0f, 8, List.of(8, 5, 5, 5)))
         .hasMessageContaining("product");
   }

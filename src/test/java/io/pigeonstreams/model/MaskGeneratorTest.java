@@ -21,7 +21,7 @@ class MaskGeneratorTest {
 
   private static MaskGenerator initialized(NDManager m) {
     Engine.getInstance().setRandomSeed(5);
-    MaskGenerator g = new MaskGenerator(C, 2, 1, L);
+    MaskGenerator g = new MaskGenerator(C, 2, 1, L, L);
     g.initialize(m, DataType.FLOAT32, new Shape(2, N * L, C), new Shape(2, L, C));
     return g;
   }

@@ -26,32 +26,48 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PigeonNetTest {
 
-  private static final PigeonConfig TINY = new PigeonConfig(32, 2, 1, 1, 64, 4, 0.2, 0.5f);
+  /** Width 32; history pooled to 2x2 per image; 3 decoding steps, argmax. */
+  private static final PigeonConfig TINY =
+      new PigeonConfig(32, 2, 1, 1, 64, 4, 0.2, 0.5f, 2, 3, 0f);
+
   private static final int N = 5;
-  private static final int L = 16;
+  private static final int GRID = 4;
+  private static final int L = GRID * GRID;
+  private static final int P = 4; // pooled tokens per history image
   private static final int K = 32;
-  private static final int D = 8;
   private static final int B = 2;
 
   private static Shape[] shapes() {
-    return new Shape[] {
-      new Shape(B, N * L), new Shape(B, N * L), new Shape(B, L), new Shape(B, L, D), new Shape(B, 4)
-    };
+    return new Shape[] {new Shape(B, N * L), new Shape(B, N * L), new Shape(B, L), new Shape(B, 4)};
   }
 
-  private static NDList inputs(NDManager m) {
+  /** The prompt, without a target: the network decodes. */
+  private static NDList prompt(NDManager m) {
     Engine.getInstance().setRandomSeed(9);
     return new NDList(
-        m.randomInteger(0, K, new Shape(B, N * L), DataType.INT32),
-        m.ones(new Shape(B, N * L)),
-        m.randomInteger(0, K, new Shape(B, L), DataType.INT32),
-        m.randomNormal(new Shape(B, L, D)),
-        m.randomInteger(1, 64, new Shape(B, 4), DataType.INT32));
+        PigeonInputs.named(
+            m.randomInteger(0, K, new Shape(B, N * L), DataType.INT32), PigeonNet.HISTORY),
+        PigeonInputs.named(m.ones(new Shape(B, N * L)), PigeonNet.HISTORY_VALID),
+        PigeonInputs.named(
+            m.randomInteger(0, K, new Shape(B, L), DataType.INT32), PigeonNet.REFERENCE),
+        PigeonInputs.named(
+            m.randomInteger(1, 64, new Shape(B, 4), DataType.INT32), PigeonNet.TEXT));
+  }
+
+  /** The prompt and a target with every token masked: the network gives logits. */
+  private static NDList inputs(NDManager m) {
+    NDList in = prompt(m);
+    in.add(PigeonInputs.named(m.full(new Shape(B, L), K, DataType.INT32), PigeonNet.TARGET));
+    return in;
   }
 
   private static PigeonNet initialized(NDManager m, int seed) {
+    return initialized(m, seed, TINY);
+  }
+
+  private static PigeonNet initialized(NDManager m, int seed, PigeonConfig config) {
     Engine.getInstance().setRandomSeed(seed);
-    PigeonNet net = new PigeonNet(TINY, L, K);
+    PigeonNet net = new PigeonNet(config, GRID, K);
     net.initialize(m, DataType.FLOAT32, shapes());
     return net;
   }
@@ -70,8 +86,8 @@ class PigeonNetTest {
       p.add(PigeonNet.ALPHA_H, new double[] {0.0, 0.5});
       p.add(PigeonNet.ALPHA_R, new double[] {1.0, 0.25});
       NDList out = initialized(m, 1).forward(new ParameterStore(m, false), inputs(m), false, p);
-      // row 0 keeps all 80 history tokens and no reference token; row 1 keeps 40 and 12
-      assertThat(out.get(1).sum(new int[] {1}).toFloatArray()).containsExactly(80f, 40f);
+      // row 0 keeps all 20 pooled history tokens and no reference token; row 1 keeps 10 and 12
+      assertThat(out.get(1).sum(new int[] {1}).toFloatArray()).containsExactly(20f, 10f);
       assertThat(out.get(2).sum(new int[] {1}).toFloatArray()).containsExactly(0f, 12f);
     }
   }
@@ -97,9 +113,10 @@ class PigeonNetTest {
           initialized(m, 1)
               .forward(new ParameterStore(m, false), inputs(m), false, alphas(0.4, 0.25));
       assertThat(out.get(0).getShape()).isEqualTo(new Shape(B, L, K));
-      // ceil(0.6 * 80) = 48 history tokens kept per row, round(0.25 * 16) = 4 reference tokens
-      // masked
-      assertThat(out.get(1).sum(new int[] {1}).toFloatArray()).containsExactly(48f, 48f);
+      // ceil(0.6 * 20) = 12 pooled history tokens kept per row, round(0.25 * 16) = 4 reference
+      // tokens masked
+      assertThat(out.get(1).getShape()).isEqualTo(new Shape(B, N * P));
+      assertThat(out.get(1).sum(new int[] {1}).toFloatArray()).containsExactly(12f, 12f);
       assertThat(out.get(2).sum(new int[] {1}).toFloatArray()).containsExactly(12f, 12f);
     }
   }
@@ -115,7 +132,7 @@ class PigeonNetTest {
       NDArray targets = m.randomInteger(0, K, new Shape(B, L), DataType.INT32);
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         NDList out = net.forward(new ParameterStore(m, false), in, true, alphas(0.2, 0.5));
-        gc.backward(PigeonNet.reconstructionLoss(out.get(0), targets));
+        gc.backward(PigeonNet.reconstructionLoss(out.get(0), targets, m.ones(targets.getShape())));
       }
       double maskGrad = 0;
       for (var p : net.getParameters()) {
@@ -131,7 +148,7 @@ class PigeonNetTest {
   void shouldLowerTheLossInTwoTrainingSteps() {
     try (Model model = Model.newInstance("pigeon-test")) {
       Engine.getInstance().setRandomSeed(3);
-      model.setBlock(new PigeonNet(TINY, L, K));
+      model.setBlock(new PigeonNet(TINY, GRID, K));
       DefaultTrainingConfig config =
           new DefaultTrainingConfig(Loss.l2Loss())
               .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(3e-3f)).build());
@@ -150,7 +167,9 @@ class PigeonNetTest {
                         in,
                         true,
                         alphas(0.0, 0.5));
-            NDArray loss = PigeonNet.reconstructionLoss(out.get(0), targets);
+            NDArray loss =
+                PigeonNet.reconstructionLoss(
+                    out.get(0), targets, trainer.getManager().ones(targets.getShape()));
             losses[step] = loss.getFloat();
             gc.backward(loss);
           }
@@ -187,7 +206,8 @@ class PigeonNetTest {
     assertThat(first).containsExactly(original, org.assertj.core.data.Offset.offset(2e-2f));
     // and a net of another shape is refused with the reason
     try (NDManager m = NDManager.newBaseManager()) {
-      PigeonNet wider = new PigeonNet(new PigeonConfig(48, 2, 1, 1, 64, 4, 0.2, 0.5f), L, K);
+      PigeonNet wider =
+          new PigeonNet(new PigeonConfig(48, 2, 1, 1, 64, 4, 0.2, 0.5f, 2, 3, 0f), GRID, K);
       wider.initialize(m, DataType.FLOAT32, shapes());
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> HalfWeights.load(wider, file))
           .isInstanceOf(java.io.IOException.class)
@@ -240,5 +260,49 @@ class PigeonNetTest {
               .toFloatArray();
       assertThat(again).containsExactly(before);
     }
+  }
+
+  @Test
+  void shouldDecodeEveryTokenInTheConfiguredStepsDeterministicallyWithoutSampling() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      PigeonNet net = initialized(m, 5);
+      NDList out = net.forward(new ParameterStore(m, false), prompt(m), false, alphas(0.2, 0.3));
+      NDArray tokens = out.get(0);
+      assertThat(tokens.getDataType()).isEqualTo(DataType.INT32);
+      assertThat(tokens.getShape()).isEqualTo(new Shape(B, L));
+      for (int t : tokens.toIntArray()) {
+        assertThat(t).as("a code, never [MASK]").isBetween(0, K - 1);
+      }
+      int[] again =
+          net.forward(new ParameterStore(m, false), prompt(m), false, alphas(0.2, 0.3))
+              .get(0)
+              .toIntArray();
+      assertThat(again).containsExactly(tokens.toIntArray());
+    }
+  }
+
+  @Test
+  void shouldSampleCandidatesThatDifferBySeedAndRepeatForTheSameSeed() {
+    PigeonConfig sampled = TINY.withDecoding(3, 1.0f);
+    try (NDManager m = NDManager.newBaseManager()) {
+      PigeonNet net = initialized(m, 6, sampled);
+      int[] a = decode(net, m, new long[] {1, 2});
+      int[] b = decode(net, m, new long[] {1, 3});
+      int[] c = decode(net, m, new long[] {1, 2});
+      assertThat(c).containsExactly(a);
+      assertThat(java.util.Arrays.copyOfRange(b, 0, L))
+          .containsExactly(java.util.Arrays.copyOfRange(a, 0, L));
+      assertThat(java.util.Arrays.copyOfRange(b, L, 2 * L))
+          .as("another seed, another candidate")
+          .isNotEqualTo(java.util.Arrays.copyOfRange(a, L, 2 * L));
+    }
+  }
+
+  private static int[] decode(PigeonNet net, NDManager m, long[] seeds) {
+    NDList in = prompt(m);
+    in.add(PigeonInputs.uniforms(m, seeds, net.config().decodeSteps(), L));
+    return net.forward(new ParameterStore(m, false), in, false, alphas(0.2, 0.0))
+        .get(0)
+        .toIntArray();
   }
 }

@@ -21,7 +21,7 @@ class PigeonPredictorTest {
             Path.of("models", "pigeon"),
             "pigeon",
             PigeonConfig.defaults(),
-            TokenizerConfig.defaults(),
+            TokenizerConfig.v2(),
             5)) {
       Random rnd = new Random(3);
       List<PigeonInputs.Prompt> prompts = new ArrayList<>();
@@ -53,13 +53,15 @@ class PigeonPredictorTest {
       assertThat(model.predictors()).isEqualTo(3);
       // ratios reach the mask generator exactly: more masked history tokens as alpha_h grows
       assertThat(maskedCount(masks.get(0))).isZero();
-      assertThat(maskedCount(masks.get(5))).isEqualTo(5 * TokenizerConfig.TOKENS);
-      assertThat(maskedCount(masks.get(1))).isEqualTo(16); // 20% of 80
+      int tokens = TokenizerConfig.v2().tokens();
+      assertThat(maskedCount(masks.get(5))).isEqualTo(5 * tokens);
+      // the generator masks pooled cells of 4x4 tokens: 20% of 5 x 4 cells = 4 cells, 64 tokens
+      assertThat(maskedCount(masks.get(1))).isEqualTo(4 * 16);
     }
   }
 
   private static int[] tokens(Random rnd, PigeonModel model) {
-    int[] t = new int[TokenizerConfig.TOKENS];
+    int[] t = new int[model.tokenizer().config().tokens()];
     for (int j = 0; j < t.length; j++) {
       t[j] = rnd.nextInt(model.tokenizer().config().codebookSize());
     }

@@ -10,9 +10,7 @@ import io.pigeonstreams.data.simulation.Sample;
 import io.pigeonstreams.data.simulation.SampleImages;
 import io.pigeonstreams.data.simulation.SimulationConfig;
 import io.pigeonstreams.data.simulation.UserSimulator;
-import io.pigeonstreams.generate.Candidate;
 import io.pigeonstreams.generate.pigeon.EncoderScorer;
-import io.pigeonstreams.generate.pigeon.PigeonCandidates;
 import io.pigeonstreams.model.HalfWeights;
 import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonInputs;
@@ -22,7 +20,6 @@ import io.pigeonstreams.model.TokenizerConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,49 +48,62 @@ class DpoTrainerTest {
   }
 
   @Test
-  void shouldChooseTheBestAndRejectTheWorstCandidateByTheScorer() throws Exception {
-    try (PigeonModel reference = PigeonModel.load(dir, SftTrainer.NAME, TINY, TINY_TOKENIZER, 5);
+  void shouldChooseTheBestAndRejectTheWorstSampledCandidateByTheScorer() throws Exception {
+    DpoTrainer.Settings s = settings(Integer.MAX_VALUE);
+    PigeonConfig sampling = TINY.withDecoding(TINY.decodeSteps(), s.temperature());
+    try (PigeonModel reference =
+            PigeonModel.load(dir, SftTrainer.NAME, sampling, TINY_TOKENIZER, 5);
         StyleEncoder taste = StyleEncoder.load(dir)) {
       EncoderScorer scorer = new EncoderScorer(reference.tokenizer(), taste);
-      // Given the candidates of each prompt over the grid, and their rewards
-      SampleImages in = SampleImages.of(ds, samples);
-      List<List<Candidate>> candidates =
-          PigeonCandidates.of(
-              reference,
-              in.histories(),
-              in.references(),
-              in.captions(),
-              TINY.alphaH(),
-              DpoTrainer.GRID);
 
-      // When the pairs are built
+      // When the pairs are built twice from the same prompts
       List<DpoTrainer.Pair> pairs =
-          DpoTrainer.pairs(ds, reference, scorer, samples, TINY.alphaH(), false);
+          DpoTrainer.pairs(ds, reference, scorer, samples, TINY.alphaH(), s, false);
+      List<DpoTrainer.Pair> again =
+          DpoTrainer.pairs(ds, reference, scorer, samples, TINY.alphaH(), s, false);
 
-      // Then each pair holds the candidate of the highest reward and the one of the lowest
-      int p = 0;
-      for (int i = 0; i < samples.size(); i++) {
-        List<float[]> images = candidates.get(i).stream().map(Candidate::image).toList();
-        List<List<float[]>> histories = new ArrayList<>();
-        images.forEach(x -> histories.add(null));
-        Collections.fill(histories, in.histories().get(i));
-        double[] reward = scorer.personalization(images, histories);
-        int best = argmax(reward, 1);
-        int worst = argmax(reward, -1);
-        int[] chosen = candidates.get(i).get(best).tokens();
-        int[] rejected = candidates.get(i).get(worst).tokens();
-        if (Arrays.equals(chosen, rejected)) {
-          continue; // no preference: skipped
-        }
-        DpoTrainer.Pair pair = pairs.get(p++);
-        assertThat(pair.chosen()).containsExactly(chosen);
-        assertThat(pair.rejected()).containsExactly(rejected);
-        assertThat(pair.chosenAlphaR()).isEqualTo(DpoTrainer.GRID.get(best));
-        assertThat(pair.rejectedAlphaR()).isEqualTo(DpoTrainer.GRID.get(worst));
-        assertThat(pair.rewardGap()).isCloseTo(reward[best] - reward[worst], within(1e-9));
+      // Then sampled candidates differ, so there are pairs, and the seeds make them repeatable
+      assertThat(pairs).isNotEmpty().hasSameSizeAs(again);
+      SampleImages in = SampleImages.of(ds, samples);
+      for (int p = 0; p < pairs.size(); p++) {
+        DpoTrainer.Pair pair = pairs.get(p);
+        assertThat(again.get(p).chosen()).containsExactly(pair.chosen());
+        assertThat(again.get(p).rejected()).containsExactly(pair.rejected());
+        assertThat(pair.chosen()).isNotEqualTo(pair.rejected());
+        assertThat(DpoTrainer.GRID).contains(pair.chosenAlphaR(), pair.rejectedAlphaR());
+        // and the chosen one scores above the rejected one by the recorded gap, under the
+        // engine's combined score
+        int i = indexOf(reference, in, pair);
+        List<float[]> images =
+            reference.tokenizer().decode(List.of(pair.chosen(), pair.rejected()));
+        double[] r =
+            io.pigeonstreams.generate.Candidates.combined(
+                scorer.score(
+                    images,
+                    List.of(in.histories().get(i), in.histories().get(i)),
+                    List.of(in.references().get(i), in.references().get(i))));
+        assertThat(pair.rewardGap()).isPositive().isCloseTo(r[0] - r[1], within(1e-4));
       }
-      assertThat(pairs).hasSize(p).isNotEmpty();
     }
+  }
+
+  private static DpoTrainer.Settings settings(int maxSteps) {
+    return new DpoTrainer.Settings(8, 32, 1e-3f, 0.1f, 0.5, 3L, 1L, 0.2, 12, maxSteps, 2, 1f);
+  }
+
+  /** The sample a pair's prompt came from: the same reference, caption and history tokens. */
+  private static int indexOf(PigeonModel model, SampleImages in, DpoTrainer.Pair pair) {
+    List<PigeonInputs.Prompt> prompts =
+        model.prompts(in.histories(), in.references(), in.captions());
+    for (int i = 0; i < samples.size(); i++) {
+      PigeonInputs.Prompt p = prompts.get(i);
+      if (Arrays.equals(p.reference(), pair.prompt().reference())
+          && p.caption().equals(pair.prompt().caption())
+          && Arrays.deepEquals(p.history().toArray(), pair.prompt().history().toArray())) {
+        return i;
+      }
+    }
+    throw new AssertionError("no sample for " + pair.prompt().caption());
   }
 
   private static int argmax(double[] values, int sign) {
@@ -108,11 +118,12 @@ class DpoTrainerTest {
 
   @Test
   void shouldRaiseTheLikelihoodMarginOfChosenOverRejectedOnTheTrainingPairs() throws Exception {
-    DpoTrainer.Settings s =
-        new DpoTrainer.Settings(8, 32, 1e-3f, 0.1f, 0.5, 3L, 1L, 0.2, 12, Integer.MAX_VALUE);
+    DpoTrainer.Settings s = settings(Integer.MAX_VALUE);
     List<DpoTrainer.Pair> pairs;
     TrainingLoop.Result r;
-    try (PigeonModel reference = PigeonModel.load(dir, SftTrainer.NAME, TINY, TINY_TOKENIZER, 5);
+    PigeonConfig sampling = TINY.withDecoding(TINY.decodeSteps(), s.temperature());
+    try (PigeonModel reference =
+            PigeonModel.load(dir, SftTrainer.NAME, sampling, TINY_TOKENIZER, 5);
         StyleEncoder taste = StyleEncoder.load(dir)) {
       pairs =
           DpoTrainer.pairs(
@@ -121,6 +132,7 @@ class DpoTrainerTest {
               new EncoderScorer(reference.tokenizer(), taste),
               samples,
               TINY.alphaH(),
+              s,
               false);
       // Given the policy = the stage-1 model, trained with DPO for 8 steps on the pairs
       r =
@@ -151,7 +163,7 @@ class DpoTrainerTest {
       prompts.add(p.prompt());
       targets.add(p.rejected());
     }
-    double[] logp = model.logLikelihood(prompts, targets, TINY.alphaH(), s.promptAlphaR());
+    double[] logp = model.logLikelihood(prompts, targets, null, TINY.alphaH(), s.promptAlphaR());
     double sum = 0;
     for (int i = 0; i < logp.length; i += 2) {
       sum += logp[i] - logp[i + 1];
@@ -162,7 +174,8 @@ class DpoTrainerTest {
   @Test
   void shouldRunTwoStepsFromLogTwoAndCacheThePairs() throws Exception {
     // 16 prompts, batch 32: both steps see the same pairs
-    DpoTrainer.Settings s = new DpoTrainer.Settings(2, 32, 1e-3f, 0.1f, 0.5, 3L, 1L, 0.2, 16, 2);
+    DpoTrainer.Settings s =
+        new DpoTrainer.Settings(2, 32, 1e-3f, 0.1f, 0.5, 3L, 1L, 0.2, 16, 2, 2, 1f);
     Path cache = dir.resolve("pairs.bin");
     DpoTrainer.Report r =
         DpoTrainer.train(ds, dir, SftTrainer.NAME, TINY, TINY_TOKENIZER, s, dir, cache, false);

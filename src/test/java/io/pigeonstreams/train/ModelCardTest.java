@@ -59,7 +59,7 @@ class ModelCardTest {
         ModelCard.fill(
             "tokenizer",
             Map.of(
-                "config", TokenizerConfig.defaults(),
+                "config", TokenizerConfig.v1(),
                 "settings", TokenizerTrainer.Settings.defaults(),
                 "report", new TokenizerTrainer.Report(6757, 0.2129, 0.0150, 0),
                 "heldOut", new HeldOut(459, 0.806, 19.67, 511),

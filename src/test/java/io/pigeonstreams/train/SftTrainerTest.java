@@ -47,7 +47,7 @@ class SftTrainerTest {
           ds,
           tokenizer,
           TINY,
-          new SftTrainer.Settings(1, 8, 3e-3f, 1L, 1L, 0.2, 1),
+          new SftTrainer.Settings(1, 8, 3e-3f, 1L, 1L, 0.2, 1, 0.5),
           dir,
           "one-step",
           false);
@@ -56,7 +56,7 @@ class SftTrainerTest {
               ds,
               tokenizer,
               TINY,
-              new SftTrainer.Settings(1, 8, 3e-3f, 1L, 1L, 0.2, 40),
+              new SftTrainer.Settings(1, 8, 3e-3f, 1L, 1L, 0.2, 40, 0.5),
               dir,
               SftTrainer.NAME,
               false);
@@ -78,11 +78,12 @@ class SftTrainerTest {
       List<PigeonInputs.Prompt> prompts =
           trained.prompts(in.histories(), in.references(), in.captions());
       List<int[]> targets = trained.tokenizer().tokenize(in.references());
-      double[] logp = trained.logLikelihood(prompts, targets, TINY.alphaH(), 0.5);
-      double[] before = oneStep.logLikelihood(prompts, targets, TINY.alphaH(), 0.5);
+      double[] logp = trained.logLikelihood(prompts, targets, null, TINY.alphaH(), 0.5);
+      double[] before = oneStep.logLikelihood(prompts, targets, null, TINY.alphaH(), 0.5);
       assertThat(Arrays.stream(logp).sum()).isGreaterThan(Arrays.stream(before).sum());
 
-      assertThat(again.logLikelihood(prompts, targets, TINY.alphaH(), 0.5)).containsExactly(logp);
+      assertThat(again.logLikelihood(prompts, targets, null, TINY.alphaH(), 0.5))
+          .containsExactly(logp);
       assertThat(again.generateTokens(prompts, fill(16, TINY.alphaH()), fill(16, 0.5)))
           .containsExactlyElementsOf(
               trained.generateTokens(prompts, fill(16, TINY.alphaH()), fill(16, 0.5)));
@@ -99,13 +100,14 @@ class SftTrainerTest {
   void shouldResumeFromTheLastEpochCheckpointAndRemoveIt(@TempDir Path dir) throws Exception {
     TinyPigeon.stageOne(ds, dir, 2);
     try (PigeonTokenizer tokenizer = PigeonTokenizer.load(dir, TINY_TOKENIZER)) {
-      SftTrainer.Settings resumeSettings = new SftTrainer.Settings(2, 8, 3e-3f, 1L, 1L, 0.2, 1402);
+      SftTrainer.Settings resumeSettings =
+          new SftTrainer.Settings(2, 8, 3e-3f, 1L, 1L, 0.2, 1402, 0.5);
       // Given a run killed after its first epoch (1,400 steps of 8 samples)
       Checkpoint checkpoint = new Checkpoint(dir, SftTrainer.NAME);
       try (ai.djl.Model m = ai.djl.Model.newInstance(SftTrainer.NAME)) {
-        PigeonNet net = new PigeonNet(TINY, TokenizerConfig.TOKENS, 16);
+        PigeonNet net = new PigeonNet(TINY, TokenizerConfig.GRID, 16);
         m.setBlock(net);
-        PigeonModel.loadWeights(m, net, dir, SftTrainer.NAME, 5, 8);
+        PigeonModel.loadWeights(m, net, dir, SftTrainer.NAME, 5, TokenizerConfig.TOKENS);
         checkpoint.save(m, new Checkpoint.Progress(1, 1400, resumeSettings + " " + TINY));
       }
 
@@ -116,7 +118,7 @@ class SftTrainerTest {
                       ds,
                       tokenizer,
                       TINY,
-                      new SftTrainer.Settings(3, 8, 3e-3f, 1L, 1L, 0.2, 1402),
+                      new SftTrainer.Settings(3, 8, 3e-3f, 1L, 1L, 0.2, 1402, 0.5),
                       dir,
                       SftTrainer.NAME,
                       true,

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 final class TinyPigeon {
 
   static final TokenizerConfig TOKENIZER = new TokenizerConfig(16, 8, 8, 0.25f);
-  static final PigeonConfig NET = new PigeonConfig(32, 2, 1, 1, 64, 4, 0.2, 0.5f);
+  static final PigeonConfig NET = new PigeonConfig(32, 2, 1, 1, 64, 4, 0.2, 0.5f, 2, 3, 0f);
 
   private TinyPigeon() {}
 
@@ -24,7 +24,7 @@ final class TinyPigeon {
           ds,
           tokenizer,
           NET,
-          new SftTrainer.Settings(1, 8, 3e-3f, 1L, 1L, 0.2, sftSteps),
+          new SftTrainer.Settings(1, 8, 3e-3f, 1L, 1L, 0.2, sftSteps, 0.5),
           dir,
           SftTrainer.NAME,
           false);

@@ -15,12 +15,12 @@ import java.util.List;
 
 /**
  * The Pigeon model's inference cost on this machine, without Kafka. Per batch size, ms per image of
- * the model's part of a candidate: the network's one parallel pass (mask generator +
- * personalization module) and the tokenizer decoder, on prompts built from TEST samples
- * (pre-tokenized, as the engine keeps tokens with catalog items). Not included: the engine's
- * separate mask pass and reference tokenization (once per request) and scoring. Also the process's
- * peak resident memory (JVM + PyTorch's native memory) and the JVM heap's peak (the sum of each
- * heap pool's peak: an upper bound).
+ * the model's part of a candidate, split into the network (the mask generator and every step of the
+ * iterative parallel decoding) and the tokenizer's decoder (tokens to pixels), on prompts built
+ * from TEST samples (pre-tokenized, as the engine keeps tokens with catalog items). Not included:
+ * the engine's separate mask pass and reference tokenization (once per request) and scoring. Also
+ * the process's peak resident memory (JVM + PyTorch's native memory) and the JVM heap's peak (the
+ * sum of each heap pool's peak: an upper bound).
  */
 public final class ModelBench {
 
@@ -55,7 +55,7 @@ public final class ModelBench {
             settings.modelDir(),
             settings.checkpoint(),
             PigeonConfig.defaults(),
-            TokenizerConfig.defaults(),
+            TokenizerConfig.v2(),
             5)) {
       ModelWorkload workload = new ModelWorkload(ds, model);
       report.header(
@@ -63,10 +63,13 @@ public final class ModelBench {
           ai.djl.engine.Engine.getInstance().defaultDevice(),
           settings.images());
       for (int b : settings.batchSizes()) {
-        double msPerImage = time(model, workload.batch(b), b);
+        Timing t = time(model, workload.batch(b), b);
+        double msPerImage = t.network() + t.decoder();
         results.add("model_ms_per_image_b" + b, msPerImage, "ms");
         results.add("model_images_per_s_b" + b, 1000 / msPerImage, "images/s");
-        report.batch(b, msPerImage);
+        results.add("network_ms_per_image_b" + b, t.network(), "ms");
+        results.add("decoder_ms_per_image_b" + b, t.decoder(), "ms");
+        report.batch(b, msPerImage, t.network(), t.decoder());
       }
     }
     results.add("peak_rss", ProcessMemory.peakResidentMiB(), "MiB");
@@ -79,8 +82,13 @@ public final class ModelBench {
     return results;
   }
 
+  /**
+   * ms per image in the network (mask generator and every decoding step) and in the token decoder.
+   */
+  private record Timing(double network, double decoder) {}
+
   /** ms per image at batch size {@code b}, after 3 warm-up calls. */
-  private double time(PigeonModel model, List<PigeonInputs.Prompt> batch, int b) {
+  private Timing time(PigeonModel model, List<PigeonInputs.Prompt> batch, int b) {
     double[] alphaH = new double[b];
     double[] alphaR = new double[b];
     Arrays.fill(alphaH, 0.2);
@@ -89,11 +97,17 @@ public final class ModelBench {
       model.tokenizer().decode(model.generateTokens(batch, alphaH, alphaR));
     }
     int calls = Math.max(3, (settings.images() + b - 1) / b);
-    long start = System.nanoTime();
+    long network = 0;
+    long decoder = 0;
     for (int c = 0; c < calls; c++) {
-      model.tokenizer().decode(model.generateTokens(batch, alphaH, alphaR));
+      long start = System.nanoTime();
+      List<int[]> tokens = model.generateTokens(batch, alphaH, alphaR);
+      long generated = System.nanoTime();
+      model.tokenizer().decode(tokens);
+      network += generated - start;
+      decoder += System.nanoTime() - generated;
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    return seconds * 1000 / ((double) calls * b);
+    double images = (double) calls * b;
+    return new Timing(network / 1e6 / images, decoder / 1e6 / images);
   }
 }

@@ -21,11 +21,18 @@ final class ModelReport {
         device,
         Runtime.getRuntime().availableProcessors(),
         images);
-    out.println("batch  ms/image  images/s");
+    out.println("batch  ms/image  images/s  network ms/image  decoder ms/image");
   }
 
-  void batch(int b, double msPerImage) {
-    out.printf(Locale.ROOT, "%5d  %8.2f  %8.1f%n", b, msPerImage, 1000 / msPerImage);
+  void batch(int b, double msPerImage, double networkMs, double decoderMs) {
+    out.printf(
+        Locale.ROOT,
+        "%5d  %8.2f  %8.1f  %16.2f  %16.2f%n",
+        b,
+        msPerImage,
+        1000 / msPerImage,
+        networkMs,
+        decoderMs);
   }
 
   void memory(BenchResults r) {

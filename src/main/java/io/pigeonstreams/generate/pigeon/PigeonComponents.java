@@ -55,8 +55,7 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
    */
   public static PigeonComponents load(Path dir, String name, int historySize, Device device)
       throws IOException {
-    return load(
-        dir, name, PigeonConfig.defaults(), TokenizerConfig.defaults(), historySize, device);
+    return load(dir, name, PigeonConfig.defaults(), TokenizerConfig.v2(), historySize, device);
   }
 
   /** As above, for a network of another size, on DJL's default device. */
@@ -208,7 +207,7 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
   @Override
   public double warmUp(int maxRows) {
     int rows = Math.max(1, Math.min(maxRows, MAX_ROWS));
-    int[] tokens = new int[io.pigeonstreams.model.TokenizerConfig.TOKENS];
+    int[] tokens = new int[model.tokenizer().config().tokens()];
     List<HistoryEntry> history = new ArrayList<>();
     for (int n = 0; n < model.historySize(); n++) {
       history.add(new HistoryEntry("warm-up-" + n, null, tokens));

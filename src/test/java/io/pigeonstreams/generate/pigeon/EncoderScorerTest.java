@@ -32,7 +32,8 @@ class EncoderScorerTest {
     List<Sample> samples =
         new UserSimulator(ds).simulate(SimulationConfig.defaults(5, 0.2)).samples(Split.VAL);
     samples = samples.subList(0, 300);
-    try (PigeonTokenizer tokenizer = PigeonTokenizer.load(MODELS, TokenizerConfig.defaults());
+    try (PigeonTokenizer tokenizer =
+            PigeonTokenizer.load(MODELS, PigeonTokenizer.NAME_V2, TokenizerConfig.v2(), null);
         StyleEncoder taste = StyleEncoder.load(MODELS)) {
       EncoderScorer scorer = new EncoderScorer(tokenizer, taste);
       List<float[]> images = new ArrayList<>();

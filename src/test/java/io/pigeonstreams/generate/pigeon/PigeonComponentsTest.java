@@ -51,7 +51,7 @@ class PigeonComponentsTest {
           .allSatisfy(
               c -> {
                 assertThat(c.image()).hasSize(StickerDataset.PIXELS);
-                assertThat(c.tokens()).hasSize(TokenizerConfig.TOKENS);
+                assertThat(c.tokens()).hasSize(TokenizerConfig.v2().tokens());
               });
       // the engine's two steps (mask, then generate) give what the one-pass model gives
       List<Candidate> onePass =
