@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Stage 1: masked preference reconstruction of the Pigeon network on TRAIN samples"
-            + " (needs the tokenizer in --out).")
+            + " (needs tokenizer v2 and the taste encoder in --out).")
 final class TrainSftCommand implements Callable<Integer> {
   @Mixin DataOption data;
 

@@ -15,6 +15,8 @@ package io.pigeonstreams.model;
  *     tokens (the history carries the style; the reference's whole grid the shape)
  * @param decodeSteps iterative parallel decoding (MaskGIT) steps; every step is one network pass
  * @param temperature sampling temperature of the decoding; 0 takes the most likely token
+ * @param styleDim width of the per-image style feature of the history (the taste encoder's
+ *     embedding, {@link StyleEncoder#DIM})
  */
 public record PigeonConfig(
     int width,
@@ -27,7 +29,8 @@ public record PigeonConfig(
     float gumbelTemperature,
     int historyGrid,
     int decodeSteps,
-    float temperature) {
+    float temperature,
+    int styleDim) {
 
   public PigeonConfig {
     if (decodeSteps < 1) {
@@ -52,7 +55,8 @@ public record PigeonConfig(
         gumbelTemperature,
         historyGrid,
         decodeSteps,
-        temperature);
+        temperature,
+        styleDim);
   }
 
   /** The same network decoded in another number of steps at another temperature. */
@@ -68,10 +72,11 @@ public record PigeonConfig(
         gumbelTemperature,
         historyGrid,
         steps,
-        samplingTemperature);
+        samplingTemperature,
+        styleDim);
   }
 
   public static PigeonConfig defaults() {
-    return new PigeonConfig(128, 4, 4, 2, 2048, 8, 0.2, 0.5f, 2, 6, 0f);
+    return new PigeonConfig(128, 4, 4, 2, 2048, 8, 0.2, 0.5f, 2, 6, 0f, StyleEncoder.DIM);
   }
 }

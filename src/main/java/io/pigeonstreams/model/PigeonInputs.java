@@ -13,18 +13,28 @@ import java.util.List;
 public final class PigeonInputs {
 
   /**
-   * One prompt: up to N history images' tokens, the reference, its caption, and which history
-   * tokens the mask generator already removed ({@code historyMask.get(n)[j]} true: masked; null:
-   * none). The engine masks before it generates: the masked tokens keep their ids, so the mask
-   * generator still reads them when scoring the reference, while the personalization module sees
-   * them masked.
+   * One prompt: up to N history images' tokens and style features (the taste encoder's embedding of
+   * each image; null: zeros), the reference's tokens and style feature (null: zeros), its caption, and which history tokens the mask
+   * generator already removed ({@code historyMask.get(n)[j]} true: masked; null: none). The engine
+   * masks before it generates: the masked tokens keep their ids, so the mask generator still reads
+   * them when scoring the reference, while the personalization module sees them masked.
    */
   public record Prompt(
-      List<int[]> history, int[] reference, String caption, List<boolean[]> historyMask) {
+      List<int[]> history,
+      List<float[]> historyStyle,
+      int[] reference,
+      float[] referenceStyle,
+      String caption,
+      List<boolean[]> historyMask) {
 
     /** A prompt with nothing masked yet. */
-    public Prompt(List<int[]> history, int[] reference, String caption) {
-      this(history, reference, caption, null);
+    public Prompt(
+        List<int[]> history,
+        List<float[]> historyStyle,
+        int[] reference,
+        float[] referenceStyle,
+        String caption) {
+      this(history, historyStyle, reference, referenceStyle, caption, null);
     }
 
     /** Whether token {@code j} of history image {@code n} is masked. */
@@ -51,6 +61,9 @@ public final class PigeonInputs {
     boolean anyMasked = false;
     int[] reference = new int[b * l];
     int[] text = new int[b * config.maxTextTokens()];
+    int sd = config.styleDim();
+    float[] style = new float[b * historySize * sd];
+    float[] referenceStyle = new float[b * sd];
     for (int i = 0; i < b; i++) {
       Prompt p = prompts.get(i);
       for (int n = 0; n < Math.min(historySize, p.history().size()); n++) {
@@ -63,8 +76,14 @@ public final class PigeonInputs {
           keep[at] = masked ? 0f : 1f;
           anyMasked |= masked;
         }
+        if (p.historyStyle() != null) {
+          System.arraycopy(p.historyStyle().get(n), 0, style, (i * historySize + n) * sd, sd);
+        }
       }
       System.arraycopy(p.reference(), 0, reference, i * l, l);
+      if (p.referenceStyle() != null) {
+        System.arraycopy(p.referenceStyle(), 0, referenceStyle, i * sd, sd);
+      }
       int[] words =
           CaptionTokenizer.tokenize(p.caption(), config.textVocabulary(), config.maxTextTokens());
       System.arraycopy(words, 0, text, i * config.maxTextTokens(), words.length);
@@ -73,7 +92,9 @@ public final class PigeonInputs {
         new NDList(
             named(m.create(history, new Shape(b, th)), PigeonNet.HISTORY),
             named(m.create(valid, new Shape(b, th)), PigeonNet.HISTORY_VALID),
+            named(m.create(style, new Shape(b, historySize, sd)), PigeonNet.HISTORY_STYLE),
             named(m.create(reference, new Shape(b, l)), PigeonNet.REFERENCE),
+            named(m.create(referenceStyle, new Shape(b, sd)), PigeonNet.REFERENCE_STYLE),
             named(m.create(text, new Shape(b, config.maxTextTokens())), PigeonNet.TEXT));
     if (anyMasked) {
       inputs.add(named(m.create(keep, new Shape(b, th)), PigeonNet.HISTORY_KEEP));
@@ -108,7 +129,9 @@ public final class PigeonInputs {
     return new Shape[] {
       new Shape(1, historySize * tokens),
       new Shape(1, historySize * tokens),
+      new Shape(1, historySize, config.styleDim()),
       new Shape(1, tokens),
+      new Shape(1, config.styleDim()),
       new Shape(1, config.maxTextTokens())
     };
   }

@@ -31,9 +31,13 @@ public final class PigeonModel implements AutoCloseable {
   private final int tokens;
   private final int historySize;
   private final PigeonPredictor predictor;
+  private final StyleEncoder taste;
+  private final EmbeddingCache styleCache = new EmbeddingCache(20_000);
 
-  private PigeonModel(PigeonTokenizer tokenizer, Model model, PigeonNet net, int historySize) {
+  private PigeonModel(
+      PigeonTokenizer tokenizer, StyleEncoder taste, Model model, PigeonNet net, int historySize) {
     this.tokenizer = tokenizer;
+    this.taste = taste;
     this.model = model;
     this.net = net;
     this.tokens = tokenizer.config().tokens();
@@ -43,7 +47,7 @@ public final class PigeonModel implements AutoCloseable {
 
   /**
    * Loads the checkpoint {@code name} from {@code dir} ({@code <name>-fp16.ndlist}, or DJL's {@code
-   * <name>-0000.params}) and the tokenizer beside it.
+   * <name>-0000.params}) and the tokenizer and taste encoder beside it.
    */
   public static PigeonModel load(
       Path dir, String name, PigeonConfig config, TokenizerConfig tokenizerConfig, int historySize)
@@ -65,6 +69,13 @@ public final class PigeonModel implements AutoCloseable {
     Path weights = weightsFile(dir, name);
     PigeonTokenizer tokenizer =
         PigeonTokenizer.load(dir, tokenizerName(tokenizerConfig), tokenizerConfig, device);
+    StyleEncoder taste;
+    try {
+      taste = StyleEncoder.load(dir, device);
+    } catch (IOException | RuntimeException e) {
+      tokenizer.close();
+      throw e;
+    }
     Model model = Model.newInstance(name, device);
     PigeonNet net =
         new PigeonNet(config, tokenizer.config().grid(), tokenizer.config().codebookSize());
@@ -74,9 +85,10 @@ public final class PigeonModel implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       model.close();
       tokenizer.close();
+      taste.close();
       throw new IOException("cannot load " + weights + ": " + e.getMessage(), e);
     }
-    return new PigeonModel(tokenizer, model, net, historySize);
+    return new PigeonModel(tokenizer, taste, model, net, historySize);
   }
 
   /**
@@ -188,24 +200,56 @@ public final class PigeonModel implements AutoCloseable {
         generateTokens(prompts, fill(prompts.size(), alphaH), fill(prompts.size(), alphaR), seeds));
   }
 
-  /** Tokenizes the images of each prompt (one tokenizer pass for the whole batch). */
+  /**
+   * Tokenizes the images of each prompt (one tokenizer pass for the whole batch) and gives each
+   * history image and the reference its style feature.
+   */
   public List<PigeonInputs.Prompt> prompts(
       List<List<float[]>> histories, List<float[]> references, List<String> captions) {
     List<float[]> all = new ArrayList<>(references);
+    List<float[]> historyImages = new ArrayList<>();
     for (List<float[]> h : histories) {
-      all.addAll(h.subList(0, Math.min(historySize, h.size())));
+      historyImages.addAll(h.subList(0, Math.min(historySize, h.size())));
     }
+    all.addAll(historyImages);
     List<int[]> tokens = tokenizer.tokenize(all);
+    List<float[]> styles = style(historyImages);
+    List<float[]> referenceStyles = style(references);
     int next = references.size();
     List<PigeonInputs.Prompt> prompts = new ArrayList<>();
     for (int i = 0; i < references.size(); i++) {
       int n = Math.min(historySize, histories.get(i).size());
+      int from = next - references.size();
       prompts.add(
           new PigeonInputs.Prompt(
-              List.copyOf(tokens.subList(next, next + n)), tokens.get(i), captions.get(i)));
+              List.copyOf(tokens.subList(next, next + n)),
+              List.copyOf(styles.subList(from, from + n)),
+              tokens.get(i),
+              referenceStyles.get(i),
+              captions.get(i)));
       next += n;
     }
     return prompts;
+  }
+
+  /**
+   * The style feature of history images: the taste encoder's embedding, remembered per image (a
+   * user's history comes back request after request). A missing image (null) gets zeros.
+   */
+  public List<float[]> style(List<float[]> images) {
+    List<float[]> present = images.stream().filter(java.util.Objects::nonNull).toList();
+    List<float[]> embedded = styleCache.get(present, taste::embed);
+    List<float[]> out = new ArrayList<>();
+    int next = 0;
+    for (float[] image : images) {
+      out.add(image == null ? new float[StyleEncoder.DIM] : embedded.get(next++));
+    }
+    return out;
+  }
+
+  /** The taste encoder the history's style features come from (owned by this model). */
+  public StyleEncoder taste() {
+    return taste;
   }
 
   /**
@@ -365,5 +409,6 @@ public final class PigeonModel implements AutoCloseable {
     predictor.close();
     model.close();
     tokenizer.close();
+    taste.close();
   }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Linear;
 import ai.djl.nn.transformer.IdEmbedding;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -15,8 +16,15 @@ import ai.djl.util.PairList;
  * id, K), the {@link MaskGenerator} and the {@link PersonalizationModule}. The (frozen) tokenizer
  * turns images into tokens before and tokens into the image after.
  *
+ * <p>Each history image is read as its token grid average-pooled to a few cells, each cell plus
+ * the image's style feature (the taste encoder's embedding through an adapter: the history's
+ * high-level visual feature, as the paper gives the reference's), so that both the mask generator
+ * and the personalization module see which style an image is in. The reference's tokens get its
+ * own style feature the same way, so the model sees what to change.
+ *
  * <p>Inputs, by name (see {@link PigeonInputs}): {@code history} (B, N*L) int32, {@code
- * historyValid} (B, N*L), {@code reference} (B, L) int32, {@code text} (B, T) int32; optionally
+ * historyValid} (B, N*L), {@code historyStyle} (B, N, S), {@code reference} (B, L) int32, {@code
+ * referenceStyle} (B, S), {@code text} (B, T) int32; optionally
  * {@code historyKeep} (B, N*L), a history mask chosen earlier by this mask generator; {@code
  * target} (B, L) int32, the target tokens with [MASK] where unknown (training and scoring: the
  * output is then the logits); {@code uniform} (B, S, L, 2), the random numbers of a sampled
@@ -31,7 +39,9 @@ public final class PigeonNet extends AbstractBlock {
 
   public static final String HISTORY = "history";
   public static final String HISTORY_VALID = "historyValid";
+  public static final String HISTORY_STYLE = "historyStyle";
   public static final String REFERENCE = "reference";
+  public static final String REFERENCE_STYLE = "referenceStyle";
   public static final String TEXT = "text";
   public static final String HISTORY_KEEP = "historyKeep";
   public static final String TARGET = "target";
@@ -49,6 +59,7 @@ public final class PigeonNet extends AbstractBlock {
   private final int grid;
   private final int codebookSize;
   private final IdEmbedding embedding;
+  private final Linear styleAdapter;
   private final MaskGenerator maskGenerator;
   private final PersonalizationModule personalization;
 
@@ -72,6 +83,7 @@ public final class PigeonNet extends AbstractBlock {
                 .setDictionarySize(codebookSize + 1)
                 .setEmbeddingSize(config.width())
                 .build());
+    styleAdapter = addChildBlock("styleAdapter", Linear.builder().setUnits(config.width()).build());
     maskGenerator =
         addChildBlock(
             "maskGenerator",
@@ -112,7 +124,13 @@ public final class PigeonNet extends AbstractBlock {
     NDArray eh = pool(embed(ps, historyTokens, training).mul(historyValid.expandDims(2)));
     NDArray valid =
         pool(historyValid.expandDims(2)).squeeze(2).gt(0.5f).toType(DataType.FLOAT32, false);
-    NDArray er = embed(ps, referenceTokens, training); // (B, L, C)
+    NDArray er =
+        embed(ps, referenceTokens, training)
+            .add(
+                styleAdapter
+                    .forward(ps, new NDList(inputs.get(REFERENCE_STYLE)), training)
+                    .singletonOrThrow()
+                    .expandDims(1)); // (B, L, C)
     NDArray scores =
         maskGenerator.forward(ps, new NDList(eh, er), training).singletonOrThrow(); // (B, N*P+L)
     int th = (int) eh.getShape().get(1);
@@ -218,6 +236,15 @@ public final class PigeonNet extends AbstractBlock {
     return current.toType(DataType.INT32, false); // (B, L)
   }
 
+  /** Each image's style feature (B, N, S) through the adapter, once per pooled cell: (B, N*P, C). */
+  private NDArray styleOfCells(ParameterStore ps, NDArray style, boolean training) {
+    NDArray s = styleAdapter.forward(ps, new NDList(style), training).singletonOrThrow();
+    long b = s.getShape().get(0);
+    long n = s.getShape().get(1);
+    int p = historyTokens(config);
+    return s.expandDims(2).repeat(2, p).reshape(b, n * p, config.width());
+  }
+
   /**
    * Each history image's token grid (B, N*L, C) average-pooled to historyGrid x historyGrid cells:
    * (B, N*P, C).
@@ -304,6 +331,7 @@ public final class PigeonNet extends AbstractBlock {
     long pooled = inputShapes[0].get(1) / tokens * historyTokens(config);
     long c = config.width();
     embedding.initialize(manager, dataType, inputShapes[0]);
+    styleAdapter.initialize(manager, dataType, inputShapes[2]);
     maskGenerator.initialize(manager, dataType, new Shape(b, pooled, c), new Shape(b, tokens, c));
     personalization.initialize(
         manager,
@@ -312,6 +340,6 @@ public final class PigeonNet extends AbstractBlock {
         new Shape(b, tokens, c),
         new Shape(b, tokens),
         new Shape(b, tokens, c),
-        inputShapes[3]);
+        inputShapes[5]);
   }
 }

@@ -147,7 +147,7 @@ public final class DpoTrainer {
     PigeonConfig sampling = config.withDecoding(config.decodeSteps(), settings.temperature());
     try (PigeonModel reference =
             PigeonModel.load(modelDir, stage1Name, sampling, tokenizerConfig, historySize);
-        EncoderScorer scorer = EncoderScorer.forModel(reference, modelDir)) {
+        EncoderScorer scorer = EncoderScorer.forModel(reference)) {
       String key =
           cacheKey(
               settings,

@@ -15,7 +15,7 @@ import java.util.List;
 /** Stage 2's preference pairs on disk, so that a rerun skips building them. */
 final class PairCache {
 
-  private static final int MAGIC = 0x50504332; // "PPC2": token sequences carry their length
+  private static final int MAGIC = 0x50504333; // "PPC3": sequences carry their length; history style features
 
   private PairCache() {}
 
@@ -34,14 +34,17 @@ final class PairCache {
       for (int i = 0; i < n; i++) {
         int h = in.readInt();
         List<int[]> history = new ArrayList<>(h);
+        List<float[]> style = new ArrayList<>(h);
         for (int j = 0; j < h; j++) {
           history.add(tokens(in));
+          style.add(floats(in));
         }
         int[] reference = tokens(in);
+        float[] referenceStyle = floats(in);
         String caption = in.readUTF();
         pairs.add(
             new DpoTrainer.Pair(
-                new PigeonInputs.Prompt(history, reference, caption),
+                new PigeonInputs.Prompt(history, style, reference, referenceStyle, caption),
                 tokens(in),
                 tokens(in),
                 in.readDouble(),
@@ -63,10 +66,12 @@ final class PairCache {
       out.writeInt(pairs.size());
       for (DpoTrainer.Pair p : pairs) {
         out.writeInt(p.prompt().history().size());
-        for (int[] t : p.prompt().history()) {
-          write(out, t);
+        for (int j = 0; j < p.prompt().history().size(); j++) {
+          write(out, p.prompt().history().get(j));
+          write(out, p.prompt().historyStyle().get(j));
         }
         write(out, p.prompt().reference());
+        write(out, p.prompt().referenceStyle());
         out.writeUTF(p.prompt().caption());
         write(out, p.chosen());
         write(out, p.rejected());
@@ -84,6 +89,21 @@ final class PairCache {
       t[i] = in.readShort();
     }
     return t;
+  }
+
+  private static float[] floats(DataInputStream in) throws IOException {
+    float[] f = new float[in.readShort()];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = in.readFloat();
+    }
+    return f;
+  }
+
+  private static void write(DataOutputStream out, float[] values) throws IOException {
+    out.writeShort(values.length);
+    for (float v : values) {
+      out.writeFloat(v);
+    }
   }
 
   private static void write(DataOutputStream out, int[] tokens) throws IOException {

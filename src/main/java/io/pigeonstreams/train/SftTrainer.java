@@ -23,6 +23,7 @@ import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonInputs;
 import io.pigeonstreams.model.PigeonNet;
 import io.pigeonstreams.model.PigeonTokenizer;
+import io.pigeonstreams.model.StyleEncoder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ public final class SftTrainer {
       int maxSteps,
       double crossFraction) {
     public static Settings defaults() {
-      return new Settings(20, 32, 5e-4f, 13L, 1L, 0.2, Integer.MAX_VALUE, 0.5);
+      return new Settings(20, 32, 5e-4f, 13L, 1L, 0.2, Integer.MAX_VALUE, 0.7);
     }
   }
 
@@ -86,6 +87,8 @@ public final class SftTrainer {
   }
 
   /**
+   * @param outDir where the weights go; the taste encoder (the history's style features) is read
+   *     from it
    * @param resume continue from the last epoch checkpoint in {@code outDir/<name>.resume/}, if any
    */
   public static Report train(
@@ -99,7 +102,10 @@ public final class SftTrainer {
       boolean progress)
       throws IOException {
     long start = System.currentTimeMillis();
-    TokenTable tokens = TokenTable.of(ds, tokenizer);
+    TokenTable tokens;
+    try (StyleEncoder taste = StyleEncoder.load(outDir)) {
+      tokens = TokenTable.of(ds, tokenizer, taste);
+    }
     List<Sample> samples =
         new UserSimulator(ds)
                 .simulate(SimulationConfig.defaults(settings.simulationSeed(), settings.noise()))
@@ -234,12 +240,18 @@ public final class SftTrainer {
         Sample s = e.sample();
         int[] target = table.of(e.target());
         List<int[]> history = new ArrayList<>();
+        List<float[]> style = new ArrayList<>();
         for (Interaction h : s.history()) {
           history.add(table.of(h));
+          style.add(table.styleOf(h));
         }
         prompts.add(
             new PigeonInputs.Prompt(
-                history, table.of(e.reference()), ds.emoji().get(s.target().emoji()).name()));
+                history,
+                style,
+                table.of(e.reference()),
+                table.styleOf(e.reference()),
+                ds.emoji().get(s.target().emoji()).name()));
         alphaR[i] = e.alphaR();
         System.arraycopy(target, 0, targets, i * tokens, tokens);
         maskTarget(target, inputs, weights, i * tokens);

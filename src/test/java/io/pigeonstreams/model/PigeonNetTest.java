@@ -28,7 +28,7 @@ class PigeonNetTest {
 
   /** Width 32; history pooled to 2x2 per image; 3 decoding steps, argmax. */
   private static final PigeonConfig TINY =
-      new PigeonConfig(32, 2, 1, 1, 64, 4, 0.2, 0.5f, 2, 3, 0f);
+      new PigeonConfig(32, 2, 1, 1, 64, 4, 0.2, 0.5f, 2, 3, 0f, 8);
 
   private static final int N = 5;
   private static final int GRID = 4;
@@ -38,7 +38,14 @@ class PigeonNetTest {
   private static final int B = 2;
 
   private static Shape[] shapes() {
-    return new Shape[] {new Shape(B, N * L), new Shape(B, N * L), new Shape(B, L), new Shape(B, 4)};
+    return new Shape[] {
+      new Shape(B, N * L),
+      new Shape(B, N * L),
+      new Shape(B, N, 8),
+      new Shape(B, L),
+      new Shape(B, 8),
+      new Shape(B, 4)
+    };
   }
 
   /** The prompt, without a target: the network decodes. */
@@ -48,8 +55,10 @@ class PigeonNetTest {
         PigeonInputs.named(
             m.randomInteger(0, K, new Shape(B, N * L), DataType.INT32), PigeonNet.HISTORY),
         PigeonInputs.named(m.ones(new Shape(B, N * L)), PigeonNet.HISTORY_VALID),
+        PigeonInputs.named(m.randomNormal(new Shape(B, N, 8)), PigeonNet.HISTORY_STYLE),
         PigeonInputs.named(
             m.randomInteger(0, K, new Shape(B, L), DataType.INT32), PigeonNet.REFERENCE),
+        PigeonInputs.named(m.randomNormal(new Shape(B, 8)), PigeonNet.REFERENCE_STYLE),
         PigeonInputs.named(
             m.randomInteger(1, 64, new Shape(B, 4), DataType.INT32), PigeonNet.TEXT));
   }
@@ -207,7 +216,7 @@ class PigeonNetTest {
     // and a net of another shape is refused with the reason
     try (NDManager m = NDManager.newBaseManager()) {
       PigeonNet wider =
-          new PigeonNet(new PigeonConfig(48, 2, 1, 1, 64, 4, 0.2, 0.5f, 2, 3, 0f), GRID, K);
+          new PigeonNet(new PigeonConfig(48, 2, 1, 1, 64, 4, 0.2, 0.5f, 2, 3, 0f, 8), GRID, K);
       wider.initialize(m, DataType.FLOAT32, shapes());
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> HalfWeights.load(wider, file))
           .isInstanceOf(java.io.IOException.class)

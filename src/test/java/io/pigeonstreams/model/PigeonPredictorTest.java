@@ -30,7 +30,15 @@ class PigeonPredictorTest {
         for (int n = 0; n < 5; n++) {
           history.add(tokens(rnd, model));
         }
-        prompts.add(new PigeonInputs.Prompt(history, tokens(rnd, model), "grinning face"));
+        List<float[]> style = new ArrayList<>();
+        for (int n = 0; n < 5; n++) {
+          float[] v = new float[StyleEncoder.DIM];
+          v[rnd.nextInt(v.length)] = 1f;
+          style.add(v);
+        }
+        prompts.add(
+            new PigeonInputs.Prompt(
+                history, style, tokens(rnd, model), style.get(0), "grinning face"));
       }
       double[] alphaH = {0.0, 0.2, 0.2, 0.5, 0.8, 1.0};
       double[] alphaR = {0.0, 0.1, 0.5, 0.5, 0.9, 1.0};

@@ -39,7 +39,6 @@ class DpoTrainerTest {
   static void stageOne() throws Exception {
     ds = TestData.dataset();
     TinyPigeon.stageOne(ds, dir, 4);
-    ScorerTrainer.train(ds, new ScorerTrainer.Settings(2, 8, 1e-3f, 0.1f, 1L), dir, false);
     samples =
         new UserSimulator(ds)
             .simulate(SimulationConfig.defaults(1L, 0.2))
@@ -204,7 +203,11 @@ class DpoTrainerTest {
     DpoTrainer.Pair pair =
         new DpoTrainer.Pair(
             new PigeonInputs.Prompt(
-                List.of(new int[16], filled(3)), filled(511), "smiling face with halo"),
+                List.of(new int[16], filled(3)),
+                List.of(new float[] {0.5f, -1f}, new float[] {2f, 0.25f}),
+                filled(511),
+                new float[] {1f, 0f},
+                "smiling face with halo"),
             filled(7),
             filled(9),
             0.8,
@@ -215,7 +218,9 @@ class DpoTrainerTest {
     List<DpoTrainer.Pair> back = PairCache.read(cache, "key-a");
     assertThat(back).hasSize(1);
     assertThat(back.get(0).prompt().history().get(1)).containsExactly(filled(3));
+    assertThat(back.get(0).prompt().historyStyle().get(1)).containsExactly(2f, 0.25f);
     assertThat(back.get(0).prompt().reference()).containsExactly(filled(511));
+    assertThat(back.get(0).prompt().referenceStyle()).containsExactly(1f, 0f);
     assertThat(back.get(0).prompt().caption()).isEqualTo("smiling face with halo");
     assertThat(back.get(0).chosen()).containsExactly(filled(7));
     assertThat(back.get(0).rejected()).containsExactly(filled(9));

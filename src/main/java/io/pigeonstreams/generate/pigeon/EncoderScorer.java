@@ -50,12 +50,11 @@ public final class EncoderScorer implements PreferenceScorer, AutoCloseable {
   }
 
   /**
-   * The production scorer of {@code model}: its visual tokenizer and the taste encoder in {@code
-   * dir} (the folder of the model's weights), loaded on the model's device. Closing the scorer
-   * closes that taste encoder.
+   * The production scorer of {@code model}: its visual tokenizer and the taste encoder it loaded
+   * beside its weights (the same one its history style features come from). The model owns both.
    */
-  public static EncoderScorer forModel(PigeonModel model, Path dir) throws IOException {
-    return new EncoderScorer(model.tokenizer(), StyleEncoder.load(dir, model.device()), true);
+  public static EncoderScorer forModel(PigeonModel model) {
+    return new EncoderScorer(model.tokenizer(), model.taste(), false);
   }
 
   @Override

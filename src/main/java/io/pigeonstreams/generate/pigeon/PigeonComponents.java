@@ -76,7 +76,7 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
     PigeonModel model = PigeonModel.load(dir, name, config, tokenizerConfig, historySize, device);
     try {
       String version = name + "@" + PigeonModel.digest(PigeonModel.weightsFile(dir, name));
-      return new PigeonComponents(model, EncoderScorer.forModel(model, dir), version);
+      return new PigeonComponents(model, EncoderScorer.forModel(model), version);
     } catch (IOException | RuntimeException e) {
       model.close();
       throw e;
@@ -126,7 +126,9 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
           prompts.add(
               new PigeonInputs.Prompt(
                   used.stream().map(HistoryEntry::tokens).toList(),
+                  model.style(used.stream().map(HistoryEntry::image).toList()),
                   chunk.get(i).referenceTokens(),
+                  model.style(java.util.Collections.singletonList(chunk.get(i).reference())).get(0),
                   ""));
           rows.add(i);
         }
@@ -173,7 +175,9 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
       PigeonInputs.Prompt prompt =
           new PigeonInputs.Prompt(
               context.history().tokens(),
+              model.style(context.history().entries().stream().map(HistoryEntry::image).toList()),
               context.referenceTokens(),
+              model.style(java.util.Collections.singletonList(context.reference())).get(0),
               context.caption(),
               context.history().tokenMasks());
       for (double a : context.alphaR()) {
