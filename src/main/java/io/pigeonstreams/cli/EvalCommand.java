@@ -80,6 +80,20 @@ final class EvalCommand implements Callable<Integer> {
               + " each request by the production scorer, as the paper does); ignored by baselines.")
   Double alphaR;
 
+  @Option(
+      names = "--decode-steps",
+      description =
+          "Iterative decoding steps of Pigeon generators (default: the model's, "
+              + "PigeonConfig.defaults()); ignored by baselines.")
+  Integer decodeSteps;
+
+  @Option(
+      names = "--temperature",
+      description =
+          "Sampling temperature of Pigeon's decoding (default: the model's; 0: the most likely"
+              + " token); a sampled candidate is seeded by its request, so runs repeat.")
+  Float temperature;
+
   /** What {@code --sweep} varies. */
   enum Sweep {
     ALPHA_H("alpha_h", List.of(0.0, 0.2, 0.4, 0.6, 0.8)),
@@ -172,16 +186,16 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   /** The generator's ratios: as given, or one per value of the sweep. */
-  private List<Generators.MaskRatios> ratios() {
+  private List<Generators.Inference> ratios() {
     if (sweep == null) {
-      return List.of(new Generators.MaskRatios(alphaH, alphaR));
+      return List.of(new Generators.Inference(alphaH, alphaR, decodeSteps, temperature));
     }
     return sweep.values.stream()
         .map(
             v ->
                 sweep == Sweep.ALPHA_H
-                    ? new Generators.MaskRatios(v, alphaR)
-                    : new Generators.MaskRatios(alphaH, v))
+                    ? new Generators.Inference(v, alphaR, decodeSteps, temperature)
+                    : new Generators.Inference(alphaH, v, decodeSteps, temperature))
         .toList();
   }
 

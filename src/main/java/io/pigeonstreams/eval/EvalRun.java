@@ -36,7 +36,7 @@ public final class EvalRun {
       Path judges,
       Path out,
       int rows,
-      List<Generators.MaskRatios> ratios,
+      List<Generators.Inference> ratios,
       String sweepLabel,
       List<Double> sweepValues) {}
 
@@ -71,7 +71,7 @@ public final class EvalRun {
         Judge identityJudge = Judge.load(settings.judges(), Judge.IDENTITY, ds.emojiCount())) {
       Evaluator evaluator = new Evaluator(ds, styleJudge, identityJudge, true);
       for (String name : settings.generators()) {
-        for (Generators.MaskRatios ratios : settings.ratios()) {
+        for (Generators.Inference ratios : settings.ratios()) {
           try (StickerGenerator generator = Generators.create(name, settings.models(), ratios)) {
             Evaluator.Result result =
                 evaluator.evaluate(

@@ -16,13 +16,26 @@ public final class Generators {
   public static final List<String> BASELINES =
       List.of("truth", "grd", "nearest-history", "random-history");
 
-  /** Mask ratios for generators that mask (Pigeon); null means the generator's default. */
-  public record MaskRatios(Double alphaH, Double alphaR) {
-    public static final MaskRatios DEFAULTS = new MaskRatios(null, null);
+  /**
+   * How Pigeon generators run: mask ratios and decoding (steps, sampling temperature); null means
+   * the generator's default. Baselines ignore it.
+   */
+  public record Inference(Double alphaH, Double alphaR, Integer decodeSteps, Float temperature) {
+    public static final Inference DEFAULTS = new Inference(null, null, null, null);
+
+    /** Only the mask ratios set. */
+    public Inference(Double alphaH, Double alphaR) {
+      this(alphaH, alphaR, null, null);
+    }
+
+    /** Whether the decoding is other than the checkpoint's default. */
+    boolean decodingSet() {
+      return decodeSteps != null || temperature != null;
+    }
   }
 
   private interface Factory {
-    StickerGenerator create(Path models, MaskRatios ratios);
+    StickerGenerator create(Path models, Inference ratios);
   }
 
   private static final Map<String, Factory> KNOWN = new LinkedHashMap<>();
@@ -80,7 +93,7 @@ public final class Generators {
 
   /** A generator with the weights under {@code models/}. */
   public static StickerGenerator create(String name) {
-    return create(name, Path.of("models"), MaskRatios.DEFAULTS);
+    return create(name, Path.of("models"), Inference.DEFAULTS);
   }
 
   /**
@@ -88,7 +101,7 @@ public final class Generators {
    * @throws IllegalArgumentException naming the known generators when {@code name} is not one
    * @throws UncheckedIOException when the generator's weights are missing
    */
-  public static StickerGenerator create(String name, Path models, MaskRatios ratios) {
+  public static StickerGenerator create(String name, Path models, Inference ratios) {
     Factory factory = KNOWN.get(name);
     if (factory == null) {
       throw new IllegalArgumentException(

@@ -7,6 +7,8 @@ import io.pigeonstreams.generate.PreferenceScorer;
 import io.pigeonstreams.generate.pigeon.EncoderScorer;
 import io.pigeonstreams.generate.pigeon.PigeonCandidates;
 import io.pigeonstreams.generate.pigeon.PigeonComponents;
+import io.pigeonstreams.model.PigeonConfig;
+import io.pigeonstreams.model.TokenizerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,26 +33,39 @@ final class PigeonGenerator implements StickerGenerator {
 
   /**
    * @param defaultAlphaH the checkpoint's own alpha_h (0.2; 0 for the no-mask ablation)
-   * @param ratios alpha_h and alpha_r to generate with; a generator run at other than the defaults
-   *     is named with them, e.g. {@code pigeon[ah=0.40 ar=0.00]}, so that its row stays apart
+   * @param ratios alpha_h, alpha_r and decoding to generate with; a generator run at other than the
+   *     defaults is named with them, e.g. {@code pigeon[ah=0.40 ar=0.00]} or {@code pigeon[ah=0.20
+   *     ar=best steps=4 t=0.00]}, so that its row stays apart
    */
   PigeonGenerator(
-      String name, Path dir, String checkpoint, double defaultAlphaH, Generators.MaskRatios ratios)
+      String name, Path dir, String checkpoint, double defaultAlphaH, Generators.Inference ratios)
       throws IOException {
     this.alphaH = ratios.alphaH() == null ? defaultAlphaH : ratios.alphaH();
     this.alphaR = ratios.alphaR() == null ? Candidates.PAPER_GRID : List.of(ratios.alphaR());
+    PigeonConfig defaults = PigeonConfig.defaults();
+    PigeonConfig config =
+        defaults.withDecoding(
+            ratios.decodeSteps() == null ? defaults.decodeSteps() : ratios.decodeSteps(),
+            ratios.temperature() == null ? defaults.temperature() : ratios.temperature());
+    String decoding =
+        ratios.decodingSet()
+            ? String.format(
+                Locale.ROOT, " steps=%d t=%.2f", config.decodeSteps(), config.temperature())
+            : "";
     this.name =
-        ratios.alphaH() == null && ratios.alphaR() == null
+        ratios.alphaH() == null && ratios.alphaR() == null && !ratios.decodingSet()
             ? name
             : String.format(
                 Locale.ROOT,
-                "%s[ah=%.2f ar=%s]",
+                "%s[ah=%.2f ar=%s%s]",
                 name,
                 alphaH,
                 ratios.alphaR() == null
                     ? "best"
-                    : String.format(Locale.ROOT, "%.2f", ratios.alphaR()));
-    this.pigeon = PigeonComponents.load(dir, checkpoint, 5);
+                    : String.format(Locale.ROOT, "%.2f", ratios.alphaR()),
+                decoding);
+    this.pigeon =
+        PigeonComponents.load(dir, checkpoint, config.withAlphaH(alphaH), TokenizerConfig.v2(), 5);
   }
 
   @Override
@@ -63,14 +78,16 @@ final class PigeonGenerator implements StickerGenerator {
     List<List<float[]>> histories = new ArrayList<>();
     List<float[]> references = new ArrayList<>();
     List<String> captions = new ArrayList<>();
+    long[] seeds = new long[batch.size()];
     for (GenerationInput in : batch) {
+      seeds[captions.size()] = in.seed();
       // the model and the scorer see the history as the checkpoint was trained on it
       histories.add(HistoryOrder.asTrained(in.history()));
       references.add(in.reference());
       captions.add(in.caption());
     }
     List<List<Candidate>> candidates =
-        PigeonCandidates.of(pigeon.model(), histories, references, captions, alphaH, alphaR);
+        PigeonCandidates.of(pigeon.model(), histories, references, captions, alphaH, alphaR, seeds);
     if (alphaR.size() == 1) {
       return candidates.stream().map(c -> c.get(0).image()).toList();
     }

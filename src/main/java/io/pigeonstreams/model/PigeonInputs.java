@@ -14,10 +14,11 @@ public final class PigeonInputs {
 
   /**
    * One prompt: up to N history images' tokens and style features (the taste encoder's embedding of
-   * each image; null: zeros), the reference's tokens and style feature (null: zeros), its caption, and which history tokens the mask
-   * generator already removed ({@code historyMask.get(n)[j]} true: masked; null: none). The engine
-   * masks before it generates: the masked tokens keep their ids, so the mask generator still reads
-   * them when scoring the reference, while the personalization module sees them masked.
+   * each image; null: zeros), the reference's tokens and style feature (null: zeros), its caption,
+   * and which history tokens the mask generator already removed ({@code historyMask.get(n)[j]}
+   * true: masked; null: none). The engine masks before it generates: the masked tokens keep their
+   * ids, so the mask generator still reads them when scoring the reference, while the
+   * personalization module sees them masked.
    */
   public record Prompt(
       List<int[]> history,

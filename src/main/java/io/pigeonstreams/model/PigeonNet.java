@@ -16,20 +16,19 @@ import ai.djl.util.PairList;
  * id, K), the {@link MaskGenerator} and the {@link PersonalizationModule}. The (frozen) tokenizer
  * turns images into tokens before and tokens into the image after.
  *
- * <p>Each history image is read as its token grid average-pooled to a few cells, each cell plus
- * the image's style feature (the taste encoder's embedding through an adapter: the history's
- * high-level visual feature, as the paper gives the reference's), so that both the mask generator
- * and the personalization module see which style an image is in. The reference's tokens get its
- * own style feature the same way, so the model sees what to change.
+ * <p>Each history image is read as its token grid average-pooled to a few cells, each cell plus the
+ * image's style feature (the taste encoder's embedding through an adapter: the history's high-level
+ * visual feature, as the paper gives the reference's), so that both the mask generator and the
+ * personalization module see which style an image is in. The reference's tokens get its own style
+ * feature the same way, so the model sees what to change.
  *
  * <p>Inputs, by name (see {@link PigeonInputs}): {@code history} (B, N*L) int32, {@code
  * historyValid} (B, N*L), {@code historyStyle} (B, N, S), {@code reference} (B, L) int32, {@code
- * referenceStyle} (B, S), {@code text} (B, T) int32; optionally
- * {@code historyKeep} (B, N*L), a history mask chosen earlier by this mask generator; {@code
- * target} (B, L) int32, the target tokens with [MASK] where unknown (training and scoring: the
- * output is then the logits); {@code uniform} (B, S, L, 2), the random numbers of a sampled
- * decoding. Ratios {@code alphaH} and {@code alphaR}: parameters (a Double, or a double[] per row)
- * or float64 input arrays (B) of those names.
+ * referenceStyle} (B, S), {@code text} (B, T) int32; optionally {@code historyKeep} (B, N*L), a
+ * history mask chosen earlier by this mask generator; {@code target} (B, L) int32, the target
+ * tokens with [MASK] where unknown (training and scoring: the output is then the logits); {@code
+ * uniform} (B, S, L, 2), the random numbers of a sampled decoding. Ratios {@code alphaH} and {@code
+ * alphaR}: parameters (a Double, or a double[] per row) or float64 input arrays (B) of those names.
  *
  * <p>Outputs: logits (B, L, K) when a target is given, else the decoded tokens (B, L) int32
  * (iterative parallel decoding, MaskGIT); then history keep weights (B, N*P) over the pooled
@@ -236,7 +235,9 @@ public final class PigeonNet extends AbstractBlock {
     return current.toType(DataType.INT32, false); // (B, L)
   }
 
-  /** Each image's style feature (B, N, S) through the adapter, once per pooled cell: (B, N*P, C). */
+  /**
+   * Each image's style feature (B, N, S) through the adapter, once per pooled cell: (B, N*P, C).
+   */
   private NDArray styleOfCells(ParameterStore ps, NDArray style, boolean training) {
     NDArray s = styleAdapter.forward(ps, new NDList(style), training).singletonOrThrow();
     long b = s.getShape().get(0);

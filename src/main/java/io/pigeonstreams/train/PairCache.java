@@ -15,7 +15,8 @@ import java.util.List;
 /** Stage 2's preference pairs on disk, so that a rerun skips building them. */
 final class PairCache {
 
-  private static final int MAGIC = 0x50504333; // "PPC3": sequences carry their length; history style features
+  private static final int MAGIC =
+      0x50504333; // "PPC3": sequences carry their length; history style features
 
   private PairCache() {}
 

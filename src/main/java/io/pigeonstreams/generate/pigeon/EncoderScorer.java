@@ -6,8 +6,6 @@ import io.pigeonstreams.model.EmbeddingCache;
 import io.pigeonstreams.model.PigeonModel;
 import io.pigeonstreams.model.PigeonTokenizer;
 import io.pigeonstreams.model.StyleEncoder;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -24,21 +24,53 @@ public final class PigeonCandidates {
       List<String> captions,
       double alphaH,
       List<Double> alphaRs) {
-    return of(model, model.prompts(histories, references, captions), alphaH, alphaRs);
+    return of(model, histories, references, captions, alphaH, alphaRs, null);
+  }
+
+  /**
+   * As above; {@code seeds} (one per prompt, or null) seed a sampled decoding (the model's
+   * temperature above 0): candidate a of prompt i is drawn with seed {@code seeds[i] * 1000003 +
+   * a}.
+   */
+  public static List<List<Candidate>> of(
+      PigeonModel model,
+      List<List<float[]>> histories,
+      List<float[]> references,
+      List<String> captions,
+      double alphaH,
+      List<Double> alphaRs,
+      long[] seeds) {
+    return of(model, model.prompts(histories, references, captions), alphaH, alphaRs, seeds);
   }
 
   /** As above, for prompts already tokenized. */
   public static List<List<Candidate>> of(
       PigeonModel model, List<PigeonInputs.Prompt> prompts, double alphaH, List<Double> alphaRs) {
+    return of(model, prompts, alphaH, alphaRs, null);
+  }
+
+  /** As above, for prompts already tokenized, with seeds (or null). */
+  public static List<List<Candidate>> of(
+      PigeonModel model,
+      List<PigeonInputs.Prompt> prompts,
+      double alphaH,
+      List<Double> alphaRs,
+      long[] seeds) {
     List<PigeonInputs.Prompt> rows = new ArrayList<>();
-    double[] ar = new double[prompts.size() * alphaRs.size()];
+    int k = alphaRs.size();
+    double[] ar = new double[prompts.size() * k];
+    long[] rowSeeds = seeds == null ? null : new long[prompts.size() * k];
     for (int i = 0; i < prompts.size(); i++) {
-      for (int a = 0; a < alphaRs.size(); a++) {
+      for (int a = 0; a < k; a++) {
         rows.add(prompts.get(i));
-        ar[i * alphaRs.size() + a] = alphaRs.get(a);
+        ar[i * k + a] = alphaRs.get(a);
+        if (rowSeeds != null) {
+          rowSeeds[i * k + a] = seeds[i] * 1_000_003L + a;
+        }
       }
     }
-    List<int[]> tokens = model.generateTokens(rows, PigeonModel.fill(rows.size(), alphaH), ar);
+    List<int[]> tokens =
+        model.generateTokens(rows, PigeonModel.fill(rows.size(), alphaH), ar, rowSeeds);
     List<float[]> images = model.tokenizer().decode(tokens);
     List<List<Candidate>> out = new ArrayList<>();
     for (int i = 0; i < prompts.size(); i++) {

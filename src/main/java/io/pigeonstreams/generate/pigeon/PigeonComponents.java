@@ -118,6 +118,10 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
     List<MaskedHistory> out = new ArrayList<>();
     for (int from = 0; from < tasks.size(); from += MAX_ROWS) {
       List<Task> chunk = tasks.subList(from, Math.min(tasks.size(), from + MAX_ROWS));
+      Styles styles =
+          styles(
+              chunk.stream().map(t -> used(t.history())).toList(),
+              chunk.stream().map(Task::reference).toList());
       List<PigeonInputs.Prompt> prompts = new ArrayList<>();
       List<Integer> rows = new ArrayList<>();
       for (int i = 0; i < chunk.size(); i++) {
@@ -126,9 +130,9 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
           prompts.add(
               new PigeonInputs.Prompt(
                   used.stream().map(HistoryEntry::tokens).toList(),
-                  model.style(used.stream().map(HistoryEntry::image).toList()),
+                  styles.history().get(i),
                   chunk.get(i).referenceTokens(),
-                  model.style(java.util.Collections.singletonList(chunk.get(i).reference())).get(0),
+                  styles.reference().get(i),
                   ""));
           rows.add(i);
         }
@@ -146,6 +150,25 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
       }
     }
     return out;
+  }
+
+  /** Each request's history style features and its reference's. */
+  private record Styles(List<List<float[]>> history, List<float[]> reference) {}
+
+  /** The style features of every history image and reference, in one taste-encoder call. */
+  private Styles styles(List<List<HistoryEntry>> histories, List<float[]> references) {
+    List<float[]> images = new ArrayList<>(references);
+    for (List<HistoryEntry> h : histories) {
+      h.forEach(e -> images.add(e.image()));
+    }
+    List<float[]> all = model.style(images);
+    List<List<float[]>> history = new ArrayList<>();
+    int next = references.size();
+    for (List<HistoryEntry> h : histories) {
+      history.add(all.subList(next, next + h.size()));
+      next += h.size();
+    }
+    return new Styles(history, all.subList(0, references.size()));
   }
 
   private List<HistoryEntry> used(List<HistoryEntry> history) {
@@ -171,13 +194,18 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
   public List<List<Candidate>> generateAll(List<GenerationContext> contexts) {
     List<PigeonInputs.Prompt> rows = new ArrayList<>();
     List<Double> alphas = new ArrayList<>();
-    for (GenerationContext context : contexts) {
+    Styles styles =
+        styles(
+            contexts.stream().map(c -> c.history().entries()).toList(),
+            contexts.stream().map(GenerationContext::reference).toList());
+    for (int c = 0; c < contexts.size(); c++) {
+      GenerationContext context = contexts.get(c);
       PigeonInputs.Prompt prompt =
           new PigeonInputs.Prompt(
               context.history().tokens(),
-              model.style(context.history().entries().stream().map(HistoryEntry::image).toList()),
+              styles.history().get(c),
               context.referenceTokens(),
-              model.style(java.util.Collections.singletonList(context.reference())).get(0),
+              styles.reference().get(c),
               context.caption(),
               context.history().tokenMasks());
       for (double a : context.alphaR()) {
