@@ -3,6 +3,7 @@ package io.pigeonstreams.cli;
 import io.pigeonstreams.bench.model.ModelBench;
 import java.util.List;
 import java.util.concurrent.Callable;
+import io.pigeonstreams.generate.pigeon.PigeonComponents;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,7 +37,7 @@ final class BenchModelCommand implements Callable<Integer> {
 
   @Option(
       names = "--checkpoint",
-      defaultValue = "pigeon",
+      defaultValue = PigeonComponents.DEFAULT_CHECKPOINT,
       description = "Checkpoint name (default: ${DEFAULT-VALUE}).")
   String checkpoint;
 

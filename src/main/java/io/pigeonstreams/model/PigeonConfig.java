@@ -77,6 +77,6 @@ public record PigeonConfig(
   }
 
   public static PigeonConfig defaults() {
-    return new PigeonConfig(128, 4, 4, 2, 2048, 8, 0.2, 0.5f, 2, 6, 0f, StyleEncoder.DIM);
+    return new PigeonConfig(128, 4, 4, 2, 2048, 8, 0.2, 0.5f, 2, 4, 0f, StyleEncoder.DIM);
   }
 }

@@ -132,7 +132,7 @@ final class DpoStage implements TrainingLoop.Stage<List<DpoTrainer.Pair>> {
     // the same masked positions for a pair's chosen and rejected sequences (MaskGIT's schedule)
     List<boolean[]> masked = new ArrayList<>();
     for (int i = 0; i < b; i++) {
-      masked.add(maskedPositions());
+      masked.add(MaskSchedule.draw(rng, tokens));
     }
     masked.addAll(new ArrayList<>(masked));
     double[] refLogp =
@@ -158,21 +158,6 @@ final class DpoStage implements TrainingLoop.Stage<List<DpoTrainer.Pair>> {
     NDArray loss = Activation.softPlus(margin.neg()).mean(); // -log sigmoid(margin)
     NDArray accuracy = margin.gt(0).toType(DataType.FLOAT32, false).mean();
     return new NDList(loss, accuracy);
-  }
-
-  /** ceil(cos(pi/2 u) L) random positions, u ~ U(0, 1), at least one. */
-  private boolean[] maskedPositions() {
-    int count = Math.max(1, (int) Math.ceil(Math.cos(Math.PI / 2 * rng.nextDouble()) * tokens));
-    List<Integer> order = new ArrayList<>();
-    for (int j = 0; j < tokens; j++) {
-      order.add(j);
-    }
-    Collections.shuffle(order, rng);
-    boolean[] masked = new boolean[tokens];
-    for (int j : order.subList(0, count)) {
-      masked[j] = true;
-    }
-    return masked;
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.pigeonstreams.train;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -21,6 +20,7 @@ import io.pigeonstreams.data.simulation.UserSimulator;
 import io.pigeonstreams.model.HalfWeights;
 import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonInputs;
+import io.pigeonstreams.model.PigeonModel;
 import io.pigeonstreams.model.PigeonNet;
 import io.pigeonstreams.model.PigeonTokenizer;
 import io.pigeonstreams.model.StyleEncoder;
@@ -231,9 +231,8 @@ public final class SftTrainer {
     public NDList loss(Trainer trainer, NDManager m, Batch batch) {
       int b = batch.examples().size();
       List<PigeonInputs.Prompt> prompts = new ArrayList<>();
-      int[] targets = new int[b * tokens];
-      int[] inputs = new int[b * tokens];
-      float[] weights = new float[b * tokens];
+      List<int[]> targets = new ArrayList<>();
+      List<boolean[]> masked = new ArrayList<>();
       double[] alphaR = new double[b];
       for (int i = 0; i < b; i++) {
         Example e = batch.examples().get(i);
@@ -253,36 +252,18 @@ public final class SftTrainer {
                 table.styleOf(e.reference()),
                 ds.emoji().get(s.target().emoji()).name()));
         alphaR[i] = e.alphaR();
-        System.arraycopy(target, 0, targets, i * tokens, tokens);
-        maskTarget(target, inputs, weights, i * tokens);
+        targets.add(target);
+        masked.add(MaskSchedule.draw(rng, tokens));
       }
+      PigeonModel.MaskedTargets t = PigeonModel.MaskedTargets.of(targets, masked, net.maskId());
       PairList<String, Object> alphas = new PairList<>();
       alphas.add(PigeonNet.ALPHA_H, config.alphaH());
       alphas.add(PigeonNet.ALPHA_R, alphaR);
       NDList in = PigeonInputs.build(m, prompts, historySize, tokens, config);
-      in.add(PigeonInputs.named(m.create(inputs, new Shape(b, tokens)), PigeonNet.TARGET));
-      NDArray y = m.create(targets, new Shape(b, tokens));
-      NDArray w = m.create(weights, new Shape(b, tokens));
+      in.add(t.inputs(m));
       NDList out = net.forward(new ParameterStore(m, false), in, true, alphas);
-      return new NDList(PigeonNet.reconstructionLoss(out.get(0), y, w)); // Eq. 9, masked tokens
-    }
-
-    /**
-     * MaskGIT's training mask: ceil(cos(pi/2 u) L) random positions, u ~ U(0, 1), at least one,
-     * become [MASK] in the input and carry the loss.
-     */
-    private void maskTarget(int[] target, int[] inputs, float[] weights, int offset) {
-      int count = Math.max(1, (int) Math.ceil(Math.cos(Math.PI / 2 * rng.nextDouble()) * tokens));
-      List<Integer> positions = new ArrayList<>();
-      for (int j = 0; j < tokens; j++) {
-        positions.add(j);
-        inputs[offset + j] = target[j];
-      }
-      Collections.shuffle(positions, rng);
-      for (int j : positions.subList(0, count)) {
-        inputs[offset + j] = net.maskId();
-        weights[offset + j] = 1f;
-      }
+      // Eq. 9 on the masked tokens (MaskSchedule)
+      return new NDList(PigeonNet.reconstructionLoss(out.get(0), t.targets(m), t.weights(m)));
     }
 
     @Override

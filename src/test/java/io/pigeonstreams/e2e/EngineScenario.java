@@ -107,7 +107,8 @@ abstract class EngineScenario {
           .containsExactlyInAnyOrder("r-ok", "r-cold", "r-bad", "r-sweep");
       assertThat(byRequest.get("r-ok").getStatus()).isEqualTo(Status.OK);
       assertThat(byRequest.get("r-ok").getHistoryItemIds()).hasSize(5);
-      assertThat(byRequest.get("r-ok").getModelVersion()).startsWith("pigeon@");
+      assertThat(byRequest.get("r-ok").getModelVersion())
+          .startsWith(io.pigeonstreams.generate.pigeon.PigeonComponents.DEFAULT_CHECKPOINT + "@");
       assertThat(byRequest.get("r-ok").getAlphaH()).isEqualTo(0.2);
       assertThat(byRequest.get("r-ok").getAlphaR()).isEqualTo(0.5);
       // the sweep publishes its best candidate and sends best and worst as a preference pair

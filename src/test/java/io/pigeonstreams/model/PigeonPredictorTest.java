@@ -19,7 +19,7 @@ class PigeonPredictorTest {
     try (PigeonModel model =
         PigeonModel.load(
             Path.of("models", "pigeon"),
-            "pigeon",
+            "pigeon-sft",
             PigeonConfig.defaults(),
             TokenizerConfig.v2(),
             5)) {

@@ -82,17 +82,23 @@ class ModelCardTest {
                 "settings",
                 SftTrainer.Settings.defaults(),
                 "report",
-                new SftTrainer.Report(11200, 2800, 7.606, 4.627, minutes(24.3))));
-    assertThat(card).isEqualTo(committed("pigeon-sft.md", 10));
+                new SftTrainer.Report(11200, 7000, 7.860, 4.062, minutes(48.8))));
+    assertThat(card).isEqualTo(committed("pigeon-sft.md", 19));
   }
 
   @Test
-  void shouldWriteTheCommittedStageTwoCard() throws Exception {
+  void shouldFillTheStageTwoCardFromItsSettingsAndReport() {
     DpoTrainer.Report r =
         new DpoTrainer.Report(
-            4800, 4800, 0.70, 0.64, 0.0645, 300, 0.693, 0.584, 0.709, minutes(16.7), minutes(5.4));
+            2000, 1990, 0.70, 0.30, 0.0645, 125, 0.693, 0.584, 0.709, minutes(16.7), minutes(5.4));
     String card =
         ModelCard.fill("dpo", Map.of("settings", DpoTrainer.Settings.defaults(), "report", r));
-    assertThat(card).isEqualTo(committed("pigeon.md", 14));
+    assertThat(card)
+        .contains("samples 2 candidates per alpha_r")
+        .contains("| preference pairs (best != worst) | 1990 |")
+        .contains("| mean alpha_r of chosen / rejected | 0.70 / 0.30 |")
+        .contains("16.7 min building pairs + 5.4 min training")
+        .doesNotContain("{settings.")
+        .doesNotContain("{report.");
   }
 }

@@ -42,6 +42,12 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
   }
 
   /**
+   * The checkpoint the engine and the benchmarks run by default: stage 1 on tokenizer v2 (stage 2
+   * is not yet retrained on it; see models/pigeon/README.md).
+   */
+  public static final String DEFAULT_CHECKPOINT = "pigeon-sft";
+
+  /**
    * Loads checkpoint {@code name} and the tokenizer beside it from {@code dir}, offline.
    *
    * @param historySize N, history items per prompt
