@@ -1,9 +1,9 @@
 package io.pigeonstreams.cli;
 
 import io.pigeonstreams.bench.model.ModelBench;
+import io.pigeonstreams.generate.pigeon.PigeonComponents;
 import java.util.List;
 import java.util.concurrent.Callable;
-import io.pigeonstreams.generate.pigeon.PigeonComponents;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * MaskGIT's training mask (Chang et al. 2022): ceil(cos(pi/2 u) L) random positions of a target's
- * L tokens, u ~ U(0, 1), at least one. Stage 1 masks and scores them; stage 2 scores the same
+ * MaskGIT's training mask (Chang et al. 2022): ceil(cos(pi/2 u) L) random positions of a target's L
+ * tokens, u ~ U(0, 1), at least one. Stage 1 masks and scores them; stage 2 scores the same
  * positions of a pair's chosen and rejected sequences.
  */
 final class MaskSchedule {

@@ -61,7 +61,10 @@ public final class GenerationPhases {
         settings.modelDir());
     try (PigeonComponents model =
         PigeonComponents.load(
-            settings.modelDir(), PigeonComponents.DEFAULT_CHECKPOINT, GenerationWorkload.HISTORY, Devices.parse("auto"))) {
+            settings.modelDir(),
+            PigeonComponents.DEFAULT_CHECKPOINT,
+            GenerationWorkload.HISTORY,
+            Devices.parse("auto"))) {
       run(model, workload, results);
     }
     GenerationReport.summary(results);
