@@ -38,9 +38,11 @@ class SftTrainerTest {
 
   @Test
   void shouldLowerTheLossAndSaveTheTrainedModel(@TempDir Path dir) throws Exception {
-    // Given a tiny tokenizer, and stage 1 trained for 1 step and for 40 steps from the same seed
+    // Given a tiny tokenizer and taste encoder, and stage 1 trained for 1 step and for 40 steps
+    // from the same seed
     TokenizerTrainer.train(
         ds, TINY_TOKENIZER, new TokenizerTrainer.Settings(1, 32, 5e-3f, 1L), dir, false, 2);
+    ScorerTrainer.train(ds, new ScorerTrainer.Settings(2, 8, 1e-3f, 0.1f, 1L), dir, false);
     SftTrainer.Report report;
     try (PigeonTokenizer tokenizer = PigeonTokenizer.load(dir, TINY_TOKENIZER)) {
       SftTrainer.train(

@@ -23,7 +23,7 @@ class PigeonComponentsTest {
   void shouldMaskHistoryTokensAtTheRequestedRatioAndGenerateEveryCandidate() throws Exception {
     StickerDataset ds = TestData.dataset();
     try (PigeonComponents pigeon = PigeonComponents.load(MODELS, "pigeon-sft", 5)) {
-      // Given a history of 5 images (80 tokens) and a reference
+      // Given a history of 5 images (320 tokens: 20 pooled cells of 16) and a reference
       List<HistoryEntry> history = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         float[] image = ds.image(i, 0);
@@ -31,10 +31,10 @@ class PigeonComponentsTest {
       }
       float[] reference = ds.image(7, 2);
 
-      assertThat(kept(pigeon.keep(history, 0.0, reference))).isEqualTo(80);
-      // ceil(0.8 * 80) = 64 of the 80 history tokens stay
+      assertThat(kept(pigeon.keep(history, 0.0, reference))).isEqualTo(320);
+      // ceil(0.8 * 20) = 16 of the 20 cells stay: 256 of the 320 history tokens
       MaskedHistory masked = pigeon.keep(history, 0.2, reference);
-      assertThat(kept(masked)).isEqualTo(64);
+      assertThat(kept(masked)).isEqualTo(256);
       assertThat(pigeon.keep(List.of(), 0.2, reference).entries()).isEmpty();
 
       List<Candidate> candidates =
