@@ -42,8 +42,8 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
   }
 
   /**
-   * The checkpoint the engine and the benchmarks run by default: stage 1 on tokenizer v2 (stage 2
-   * is not yet retrained on it; see models/pigeon/README.md).
+   * The checkpoint the engine and the benchmarks run by default: stage 1 on tokenizer v2 (stage 2,
+   * {@code pigeon}, lowered style accuracy; see models/pigeon/README.md).
    */
   public static final String DEFAULT_CHECKPOINT = "pigeon-sft";
 
