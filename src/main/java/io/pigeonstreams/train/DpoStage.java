@@ -14,6 +14,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.PairList;
 import io.pigeonstreams.model.HalfWeights;
+import io.pigeonstreams.model.MaskedTargets;
 import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonInputs;
 import io.pigeonstreams.model.PigeonModel;
@@ -141,7 +142,7 @@ final class DpoStage implements TrainingLoop.Stage<List<DpoTrainer.Pair>> {
     PairList<String, Object> alphas = new PairList<>();
     alphas.add(PigeonNet.ALPHA_H, config.alphaH());
     alphas.add(PigeonNet.ALPHA_R, settings.promptAlphaR());
-    PigeonModel.MaskedTargets t = PigeonModel.MaskedTargets.of(targets, masked, policy.maskId());
+    MaskedTargets t = MaskedTargets.of(targets, masked, policy.maskId());
     NDList in = PigeonInputs.build(m, prompts, historySize, tokens, config);
     in.add(t.inputs(m));
     NDArray y = t.targets(m);

@@ -18,9 +18,9 @@ import io.pigeonstreams.data.simulation.Sample;
 import io.pigeonstreams.data.simulation.SimulationConfig;
 import io.pigeonstreams.data.simulation.UserSimulator;
 import io.pigeonstreams.model.HalfWeights;
+import io.pigeonstreams.model.MaskedTargets;
 import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonInputs;
-import io.pigeonstreams.model.PigeonModel;
 import io.pigeonstreams.model.PigeonNet;
 import io.pigeonstreams.model.PigeonTokenizer;
 import io.pigeonstreams.model.StyleEncoder;
@@ -108,11 +108,8 @@ public final class SftTrainer {
     }
     List<Sample> samples =
         new UserSimulator(ds)
-                .simulate(SimulationConfig.defaults(settings.simulationSeed(), settings.noise()))
-                .samples(Split.TRAIN)
-                .stream()
-                .filter(s -> train(ds, s.target()) && inTraining(ds, s.history()))
-                .toList();
+            .simulate(SimulationConfig.defaults(settings.simulationSeed(), settings.noise()))
+            .samples(Split.TRAIN);
     Engine.getInstance().setRandomSeed((int) settings.seed());
     Stage stage = new Stage(ds, tokens, tokenizer, config, samples, settings);
     TrainingLoop.Result r =
@@ -137,10 +134,6 @@ public final class SftTrainer {
 
   private static boolean train(StickerDataset ds, Interaction i) {
     return ds.splitOf(i.emoji(), i.style()) == Split.TRAIN;
-  }
-
-  private static boolean inTraining(StickerDataset ds, List<Interaction> history) {
-    return history.stream().allMatch(i -> train(ds, i));
   }
 
   /** One example: its window, whether it is a cross-style pair, and its alpha_r. */
@@ -255,7 +248,7 @@ public final class SftTrainer {
         targets.add(target);
         masked.add(MaskSchedule.draw(rng, tokens));
       }
-      PigeonModel.MaskedTargets t = PigeonModel.MaskedTargets.of(targets, masked, net.maskId());
+      MaskedTargets t = MaskedTargets.of(targets, masked, net.maskId());
       PairList<String, Object> alphas = new PairList<>();
       alphas.add(PigeonNet.ALPHA_H, config.alphaH());
       alphas.add(PigeonNet.ALPHA_R, alphaR);
