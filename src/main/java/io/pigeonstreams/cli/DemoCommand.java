@@ -56,6 +56,15 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin SimulationOptions simulation;
 
   @Option(
+      names = "--generator",
+      defaultValue = "pigeon",
+      description =
+          "The engine's generator: pigeon (the trained model), unet (the conditional U-Net,"
+              + " Pigeon's mask and scorer around it) or nearest-history (no model)"
+              + " (default: ${DEFAULT-VALUE}).")
+  String generator;
+
+  @Option(
       names = "--out",
       defaultValue = "demo-out",
       description = "Output folder (default: ${DEFAULT-VALUE}).")
@@ -73,6 +82,11 @@ final class DemoCommand implements Callable<Integer> {
     if (requests < 1) {
       throw new ParameterException(spec.commandLine(), "--requests must be >= 1, got " + requests);
     }
+    if (!java.util.Set.of("pigeon", "unet", "nearest-history").contains(generator)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--generator must be pigeon, unet or nearest-history, got '" + generator + "'");
+    }
     SimulationConfig config = simulation.config(users);
     // the console first: picocli makes it from System.out on first use, which is diverted below
     PrintWriter console = spec.commandLine().getOut();
@@ -80,7 +94,8 @@ final class DemoCommand implements Callable<Integer> {
     Benchmark benchmark = new UserSimulator(ds).simulate(config);
     Files.createDirectories(out);
     DemoRun run =
-        new DemoRun(new DemoRun.Settings(requests, duration, out), ds, benchmark, console);
+        new DemoRun(
+            new DemoRun.Settings(requests, duration, out, generator), ds, benchmark, console);
     if (verbose) {
       run.run();
       return 0;

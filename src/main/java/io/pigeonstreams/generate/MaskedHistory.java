@@ -55,6 +55,19 @@ public record MaskedHistory(List<HistoryEntry> entries, List<boolean[]> tokenMas
     return true;
   }
 
+  /** The fraction of entry {@code n}'s tokens not masked (1: kept whole, 0: masked whole). */
+  public double keptFraction(int n) {
+    boolean[] mask = tokenMasks.get(n);
+    if (mask.length == 0) {
+      return 1;
+    }
+    int kept = 0;
+    for (boolean m : mask) {
+      kept += m ? 0 : 1;
+    }
+    return kept / (double) mask.length;
+  }
+
   /** The ids of the entries kept (at least one token not masked). */
   Set<String> keptItemIds() {
     Set<String> kept = new HashSet<>();

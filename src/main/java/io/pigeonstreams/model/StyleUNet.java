@@ -20,10 +20,11 @@ import ai.djl.util.PairList;
  * redraws the reference in a style code pooled from the history. It tells whether a miss of the
  * token-based generator comes from the data or from its architecture.
  *
- * <p>Inputs: reference (B, 3, 32, 32) and history (B, N, 3, 32, 32). A style encoder embeds each
- * history image (B*N, 64), the mean over N is the style code (B, 64); the U-Net (32 -> 16 -> 8 and
- * back, skip connections) receives it at every resolution as added per-channel biases. Output: the
- * image (B, 3, 32, 32) in [0, 1].
+ * <p>Inputs: reference (B, 3, 32, 32), history (B, N, 3, 32, 32) and optionally which history
+ * images count (B, N; 1 or 0: the engine's masked history). A style encoder embeds each history
+ * image (B*N, 64), the mean over the images that count is the style code (B, 64); the U-Net (32 ->
+ * 16 -> 8 and back, skip connections) receives it at every resolution as added per-channel biases.
+ * Output: the image (B, 3, 32, 32) in [0, 1].
  */
 public final class StyleUNet extends AbstractBlock {
 
@@ -102,7 +103,18 @@ public final class StyleUNet extends AbstractBlock {
         styleEncoder
             .forward(ps, new NDList(history.reshape(b * n, 3, 32, 32)), training)
             .singletonOrThrow(); // (B*N, S)
-    NDArray style = perImage.reshape(b, n, STYLE).mean(new int[] {1}); // (B, S)
+    NDArray style;
+    if (inputs.size() > 2) { // (B, N) weights: 1 for the history images to pool, 0 for the others
+      NDArray w = inputs.get(2).reshape(b, n, 1);
+      style =
+          perImage
+              .reshape(b, n, STYLE)
+              .mul(w)
+              .sum(new int[] {1})
+              .div(w.sum(new int[] {1}).maximum(1e-6f)); // (B, S)
+    } else {
+      style = perImage.reshape(b, n, STYLE).mean(new int[] {1}); // (B, S)
+    }
 
     NDArray x32 = down32.forward(ps, new NDList(reference), training).singletonOrThrow();
     x32 = x32.add(bias(ps, film32, style, training)); // (B, W, 32, 32)

@@ -60,4 +60,32 @@ class DemoCommandTest {
     assertThat(stderr.toString(StandardCharsets.UTF_8)).doesNotContain("-dlq");
     assertThat(text).doesNotContain("-dlq").doesNotContain("\tat ");
   }
+
+  @Test
+  void shouldHostTheUNetAsTheEnginesGenerator(@TempDir Path out) {
+    // Given the demo's console
+    StringWriter console = new StringWriter();
+    CommandLine cli = PigeonCli.newCommandLine();
+    cli.setOut(new PrintWriter(console, true));
+
+    // When a small demo runs with the conditional U-Net as the generator
+    int code =
+        cli.execute(
+            "demo",
+            "--generator",
+            "unet",
+            "--requests",
+            "10",
+            "--users",
+            "10",
+            "--out",
+            out.toString());
+
+    // Then the engine ran the U-Net, and every request was answered exactly once
+    String text = console.toString();
+    assertThat(code).as(text).isZero();
+    assertThat(text).containsPattern("Engine running \\(unet@[0-9a-f]{12}\\)");
+    assertThat(text).contains("answers (committed)  12 for 12 distinct requests");
+    assertThat(out.resolve("contact-sheet.png")).isRegularFile();
+  }
 }

@@ -38,6 +38,15 @@ class PigeonCliTest {
   }
 
   @Test
+  void shouldRefuseAnUnknownEngineGeneratorInTheDemo(@TempDir Path dir) {
+    int code = run("demo", "--generator", "dalle", "--out", dir.toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--generator must be pigeon, unet or nearest-history, got 'dalle'")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void shouldRefuseANoiseLevelOutsideTheUnitInterval(@TempDir Path dir) {
     int code = run("eval", "--generator", "grd", "--noise", "1.5", "--out", dir.toString());
     assertThat(code).isEqualTo(2);

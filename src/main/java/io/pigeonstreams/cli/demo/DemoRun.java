@@ -37,8 +37,11 @@ public final class DemoRun {
   /** Candidates per demo request: the paper's sweep of alpha_r over 0.0, 0.1, ..., 1.0. */
   public static final int CANDIDATES = 11;
 
-  /** Requests, optional duration, output folder. */
-  public record Settings(int requests, Duration duration, Path out) {}
+  /**
+   * Requests, optional duration, output folder, and the engine's generator ({@code
+   * pigeon.generator}: pigeon, unet or nearest-history).
+   */
+  public record Settings(int requests, Duration duration, Path out, String generator) {}
 
   private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration CATALOG_TIMEOUT = Duration.ofSeconds(120);
@@ -79,7 +82,9 @@ public final class DemoRun {
                   "application.id",
                   "pigeon-demo",
                   "state.dir",
-                  state.toString()));
+                  state.toString(),
+                  "pigeon.generator",
+                  settings.generator()));
       try (PigeonEngine engine = new PigeonEngine(config, EngineComponents.of(config));
           TopicProducer producer = TopicProducer.connect(bootstrap, 5)) {
         engine.start();
