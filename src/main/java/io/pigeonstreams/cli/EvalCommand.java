@@ -94,6 +94,14 @@ final class EvalCommand implements Callable<Integer> {
               + " token); a sampled candidate is seeded by its request, so runs repeat.")
   Float temperature;
 
+  @Option(
+      names = "--selection",
+      description =
+          "How Pigeon's candidates are ranked: balanced (the engine's default: harmonic mean of"
+              + " personalization and alignment, each normalized over the request's candidates),"
+              + " sum (0.5 + 0.5, the paper's code) or personalization.")
+  String selection;
+
   /** What {@code --sweep} varies. */
   enum Sweep {
     ALPHA_H("alpha_h", List.of(0.0, 0.2, 0.4, 0.6, 0.8)),
@@ -185,17 +193,29 @@ final class EvalCommand implements Callable<Integer> {
     return sweep == Sweep.ALPHA_H ? alphaH : alphaR;
   }
 
+  private io.pigeonstreams.generate.Candidates.Selection selection() {
+    if (selection == null) {
+      return null;
+    }
+    try {
+      return io.pigeonstreams.generate.Candidates.Selection.parse(selection);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
   /** The generator's ratios: as given, or one per value of the sweep. */
   private List<Generators.Inference> ratios() {
     if (sweep == null) {
-      return List.of(new Generators.Inference(alphaH, alphaR, decodeSteps, temperature));
+      return List.of(
+          new Generators.Inference(alphaH, alphaR, decodeSteps, temperature, selection()));
     }
     return sweep.values.stream()
         .map(
             v ->
                 sweep == Sweep.ALPHA_H
-                    ? new Generators.Inference(v, alphaR, decodeSteps, temperature)
-                    : new Generators.Inference(alphaH, v, decodeSteps, temperature))
+                    ? new Generators.Inference(v, alphaR, decodeSteps, temperature, selection())
+                    : new Generators.Inference(alphaH, v, decodeSteps, temperature, selection()))
         .toList();
   }
 

@@ -39,8 +39,30 @@ final class TrainDpoCommand implements Callable<Integer> {
   @Option(names = "--learning-rate", description = "Peak learning rate (default 5e-5).")
   Float learningRate;
 
+  @Option(
+      names = "--alpha-r-grid",
+      split = ",",
+      description =
+          "The alpha_r the candidates are sampled at (default: 0, 0.25, 0.5, 0.75, 1); one"
+              + " value ranks candidates that differ only by sampling.")
+  java.util.List<Double> grid;
+
+  @Option(names = "--samples", description = "Candidates sampled per alpha_r (default: 2).")
+  Integer samples;
+
+  @Option(
+      names = "--selection",
+      description =
+          "How the candidates are ranked: sum (0.5 personalization + 0.5 alignment) or balanced"
+              + " (harmonic mean of the two, each normalized over the prompt's candidates)."
+              + " Default: sum.")
+  String selection;
+
   @Override
   public Integer call() throws Exception {
+    if (grid != null && grid.stream().anyMatch(a -> !(a >= 0 && a <= 1))) {
+      throw new IllegalArgumentException("--alpha-r-grid values must be in [0, 1], got " + grid);
+    }
     StickerDataset ds = data.load();
     DpoTrainer.Settings d = DpoTrainer.Settings.defaults();
     DpoTrainer.Settings s =
@@ -55,8 +77,12 @@ final class TrainDpoCommand implements Callable<Integer> {
             d.noise(),
             TrainingOptions.positive("--prompts", prompts, d.maxPrompts()),
             training.maxSteps(),
-            d.samples(),
-            d.temperature());
+            TrainingOptions.positive("--samples", samples, d.samples()),
+            d.temperature(),
+            grid == null ? d.grid() : grid,
+            selection == null
+                ? d.selection()
+                : io.pigeonstreams.generate.Candidates.Selection.parse(selection));
     Path out = training.out;
     DpoTrainer.Report r =
         DpoTrainer.train(

@@ -104,6 +104,15 @@ public final class EngineConfig {
     return v;
   }
 
+  /** A candidate selection rule: {@code sum}, {@code balanced} or {@code personalization}. */
+  public io.pigeonstreams.generate.Candidates.Selection selection(String key) {
+    try {
+      return io.pigeonstreams.generate.Candidates.Selection.parse(get(key));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+    }
+  }
+
   public boolean getBoolean(String key) {
     return Boolean.parseBoolean(get(key));
   }

@@ -1,5 +1,6 @@
 package io.pigeonstreams.eval;
 
+import io.pigeonstreams.generate.Candidates;
 import io.pigeonstreams.model.PigeonTokenizer;
 import io.pigeonstreams.model.TokenizerConfig;
 import java.io.IOException;
@@ -20,17 +21,22 @@ public final class Generators {
    * How Pigeon generators run: mask ratios and decoding (steps, sampling temperature); null means
    * the generator's default. Baselines ignore it.
    */
-  public record Inference(Double alphaH, Double alphaR, Integer decodeSteps, Float temperature) {
-    public static final Inference DEFAULTS = new Inference(null, null, null, null);
+  public record Inference(
+      Double alphaH,
+      Double alphaR,
+      Integer decodeSteps,
+      Float temperature,
+      Candidates.Selection selection) {
+    public static final Inference DEFAULTS = new Inference(null, null, null, null, null);
 
     /** Only the mask ratios set. */
     public Inference(Double alphaH, Double alphaR) {
-      this(alphaH, alphaR, null, null);
+      this(alphaH, alphaR, null, null, null);
     }
 
-    /** Whether the decoding is other than the checkpoint's default. */
+    /** Whether the decoding or the selection is other than the default. */
     boolean decodingSet() {
-      return decodeSteps != null || temperature != null;
+      return decodeSteps != null || temperature != null || selection != null;
     }
   }
 

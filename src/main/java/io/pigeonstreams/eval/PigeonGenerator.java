@@ -18,8 +18,9 @@ import java.util.Locale;
 /**
  * A trained Pigeon checkpoint as a benchmark generator, run as the paper runs it at test time
  * (§3.1.4): for each request one candidate per alpha_r in {0.0, 0.1, ..., 1.0}, the one published
- * is the best by 0.5 personalization + 0.5 semantic alignment under the production scorer ({@link
- * EncoderScorer}, never the judges). A fixed alpha_r ({@code --alpha-r}) skips the sweep.
+ * is the best under the production scorer ({@link EncoderScorer}, never the judges) by the engine's
+ * default rule ({@link Candidates.Selection#BALANCED}; {@code --selection sum} for the paper's 0.5
+ * personalization + 0.5 alignment). A fixed alpha_r ({@code --alpha-r}) skips the sweep.
  */
 final class PigeonGenerator implements StickerGenerator {
 
@@ -30,6 +31,7 @@ final class PigeonGenerator implements StickerGenerator {
 
   private final double alphaH;
   private final List<Double> alphaR;
+  private final Candidates.Selection selection;
 
   /**
    * @param defaultAlphaH the checkpoint's own alpha_h (0.2; 0 for the no-mask ablation)
@@ -42,6 +44,8 @@ final class PigeonGenerator implements StickerGenerator {
       throws IOException {
     this.alphaH = ratios.alphaH() == null ? defaultAlphaH : ratios.alphaH();
     this.alphaR = ratios.alphaR() == null ? Candidates.PAPER_GRID : List.of(ratios.alphaR());
+    this.selection =
+        ratios.selection() == null ? Candidates.Selection.BALANCED : ratios.selection();
     PigeonConfig defaults = PigeonConfig.defaults();
     PigeonConfig config =
         defaults.withDecoding(
@@ -50,7 +54,10 @@ final class PigeonGenerator implements StickerGenerator {
     String decoding =
         ratios.decodingSet()
             ? String.format(
-                Locale.ROOT, " steps=%d t=%.2f", config.decodeSteps(), config.temperature())
+                    Locale.ROOT, " steps=%d t=%.2f", config.decodeSteps(), config.temperature())
+                + (ratios.selection() == null
+                    ? ""
+                    : " sel=" + selection.name().toLowerCase(Locale.ROOT))
             : "";
     this.name =
         ratios.alphaH() == null && ratios.alphaR() == null && !ratios.decodingSet()
@@ -106,7 +113,7 @@ final class PigeonGenerator implements StickerGenerator {
     List<float[]> out = new ArrayList<>();
     int k = alphaR.size();
     for (int i = 0; i < batch.size(); i++) {
-      int best = Candidates.best(Candidates.combined(scores.subList(i * k, (i + 1) * k)));
+      int best = Candidates.best(selection.values(scores.subList(i * k, (i + 1) * k)));
       out.add(candidates.get(i).get(best).image());
     }
     return out;

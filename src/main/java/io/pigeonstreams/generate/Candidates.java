@@ -57,6 +57,69 @@ public final class Candidates {
     return worst;
   }
 
+  /**
+   * How a request's candidates are ranked. {@link #SUM}: 0.5 personalization + 0.5 alignment, as
+   * Pigeon's released code. {@link #BALANCED}: each score min-max normalized over the request's
+   * candidates, then their harmonic mean: the two scores live on different scales, and a sum is led
+   * by whichever varies more over alpha_r (alignment, which falls from the copy at alpha_r 0), so
+   * it keeps choosing the copy; the harmonic mean chooses the candidate good on both, the way the
+   * benchmark's overall score judges. {@link #PERSONALIZATION}: personalization alone (for
+   * candidates that share an alpha_r, e.g. stage-2 pairs meant to differ in style only).
+   */
+  public enum Selection {
+    SUM,
+    BALANCED,
+    PERSONALIZATION;
+
+    /** Each candidate's value under this rule (higher is better). */
+    public double[] values(List<PreferenceScorer.Scores> scores) {
+      return switch (this) {
+        case SUM -> combined(scores);
+        case BALANCED -> balanced(scores);
+        case PERSONALIZATION -> scores.stream().mapToDouble(s -> s.personalization()).toArray();
+      };
+    }
+
+    /** {@code sum} or {@code balanced}, case-insensitive. */
+    public static Selection parse(String name) {
+      for (Selection s : values()) {
+        if (s.name().equalsIgnoreCase(name.strip())) {
+          return s;
+        }
+      }
+      throw new IllegalArgumentException(
+          "candidate selection must be sum, balanced or personalization, got '" + name + "'");
+    }
+  }
+
+  /**
+   * The harmonic mean of the candidates' min-max normalized personalization and alignment (a score
+   * that does not vary over the candidates counts as 1 for all).
+   */
+  public static double[] balanced(List<PreferenceScorer.Scores> scores) {
+    double[] p = normalized(scores.stream().mapToDouble(s -> s.personalization()).toArray());
+    double[] a = normalized(scores.stream().mapToDouble(s -> s.semanticAlignment()).toArray());
+    double[] out = new double[p.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = p[i] + a[i] == 0 ? 0 : 2 * p[i] * a[i] / (p[i] + a[i]);
+    }
+    return out;
+  }
+
+  private static double[] normalized(double[] v) {
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (double x : v) {
+      min = Math.min(min, x);
+      max = Math.max(max, x);
+    }
+    double[] out = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = max > min ? (v[i] - min) / (max - min) : 1;
+    }
+    return out;
+  }
+
   /** What candidates are ranked by in the engine and the benchmark: each one's combined score. */
   public static double[] combined(List<PreferenceScorer.Scores> scores) {
     double[] out = new double[scores.size()];

@@ -46,7 +46,7 @@ final class AnswerBuilder {
   Personalizer.Outcome served(Prepared p, Generated g, long nowMs) {
     Request request = p.request();
     List<Candidate> candidates = g.candidates();
-    CandidateSelection selection = CandidateSelection.of(g.scores());
+    CandidateSelection selection = CandidateSelection.of(g.scores(), settings.selection());
     List<String> historyIds = p.joined().stream().map(HistoryEntry::itemId).toList();
     List<String> maskedIds = g.masked().maskedItemIds(historyIds);
 

@@ -5,15 +5,15 @@ import io.pigeonstreams.generate.PreferenceScorer;
 import java.util.List;
 
 /**
- * Which of a request's candidates is published (the best by the production scorer's combined score)
- * and which is the rejected side of its preference pair (the worst), by the rule of {@link
- * Candidates}.
+ * Which of a request's candidates is published (the best by the production scorer's scores under
+ * the configured {@link Candidates.Selection}) and which is the rejected side of its preference
+ * pair (the worst by the same rule).
  */
 record CandidateSelection(int chosen, int rejected) {
 
-  static CandidateSelection of(List<PreferenceScorer.Scores> scores) {
-    double[] combined = Candidates.combined(scores);
-    return new CandidateSelection(Candidates.best(combined), Candidates.worst(combined));
+  static CandidateSelection of(List<PreferenceScorer.Scores> scores, Candidates.Selection rule) {
+    double[] values = rule.values(scores);
+    return new CandidateSelection(Candidates.best(values), Candidates.worst(values));
   }
 
   /** A pair needs two candidates that differ in score. */

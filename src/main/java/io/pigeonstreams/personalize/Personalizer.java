@@ -1,5 +1,6 @@
 package io.pigeonstreams.personalize;
 
+import io.pigeonstreams.generate.Candidates;
 import io.pigeonstreams.generate.HistoryMasker;
 import io.pigeonstreams.generate.ImageGenerator;
 import io.pigeonstreams.generate.PreferenceScorer;
@@ -40,7 +41,8 @@ public final class Personalizer {
       int maxCandidates,
       int maxImageBytes,
       int maxImageSide,
-      String experimentVariant) {}
+      String experimentVariant,
+      Candidates.Selection selection) {}
 
   /**
    * One request of a micro-batch with the user's history as the store holds it.

@@ -36,7 +36,7 @@ public final class DpoTrainer {
 
   public static final String NAME = "pigeon";
 
-  /** The alpha_r of the stage-2 candidates. */
+  /** The alpha_r of the stage-2 candidates by default. */
   public static final List<Double> GRID = Candidates.alphaRGrid(5);
 
   /**
@@ -46,6 +46,8 @@ public final class DpoTrainer {
    * @param maxPrompts TRAIN prompts used (all by default)
    * @param samples candidates sampled per alpha_r
    * @param temperature the candidates' sampling temperature
+   * @param grid the alpha_r the candidates are sampled at
+   * @param selection how the candidates are ranked (chosen = best, rejected = worst)
    */
   public record Settings(
       int epochs,
@@ -59,9 +61,25 @@ public final class DpoTrainer {
       int maxPrompts,
       int maxSteps,
       int samples,
-      float temperature) {
+      float temperature,
+      List<Double> grid,
+      Candidates.Selection selection) {
     public static Settings defaults() {
-      return new Settings(2, 32, 5e-5f, 0.1f, 0.5, 17L, 1L, 0.2, 4000, Integer.MAX_VALUE, 2, 1f);
+      return new Settings(
+          2,
+          32,
+          5e-5f,
+          0.1f,
+          0.5,
+          17L,
+          1L,
+          0.2,
+          4000,
+          Integer.MAX_VALUE,
+          2,
+          1f,
+          GRID,
+          Candidates.Selection.SUM);
     }
   }
 
@@ -201,15 +219,17 @@ public final class DpoTrainer {
   private static String cacheKey(Settings s, String stage1Name, int prompts) {
     return String.format(
         java.util.Locale.ROOT,
-        "v2 stage1=%s prompts=%d seed=%d simulationSeed=%d noise=%.3f grid=%s samples=%d t=%.2f",
+        "v2 stage1=%s prompts=%d seed=%d simulationSeed=%d noise=%.3f grid=%s samples=%d t=%.2f"
+            + " selection=%s",
         stage1Name,
         prompts,
         s.seed(),
         s.simulationSeed(),
         s.noise(),
-        GRID,
+        s.grid(),
         s.samples(),
-        s.temperature());
+        s.temperature(),
+        s.selection());
   }
 
   /**
@@ -226,7 +246,8 @@ public final class DpoTrainer {
       boolean progress) {
     List<Pair> pairs = new ArrayList<>();
     int chunk = 16;
-    int k = GRID.size() * settings.samples();
+    List<Double> grid = settings.grid();
+    int k = grid.size() * settings.samples();
     try (ProgressBar bar = progress ? new ProgressBar("Stage 2 pairs", samples.size()) : null) {
       for (int from = 0; from < samples.size(); from += chunk) {
         List<Sample> batch = samples.subList(from, Math.min(samples.size(), from + chunk));
@@ -241,7 +262,7 @@ public final class DpoTrainer {
         for (int i = 0; i < batch.size(); i++) {
           for (int c = 0; c < k; c++) {
             rows.add(prompts.get(i));
-            alphaR[i * k + c] = GRID.get(c / settings.samples());
+            alphaR[i * k + c] = grid.get(c / settings.samples());
             seeds[i * k + c] = settings.seed() * 1_000_003L + batch.get(i).id() * 64L + c;
           }
         }
@@ -256,10 +277,10 @@ public final class DpoTrainer {
             imageReferences.add(in.references().get(i));
           }
         }
-        double[] reward =
-            Candidates.combined(scorer.score(images, imageHistories, imageReferences));
+        List<io.pigeonstreams.generate.PreferenceScorer.Scores> scores =
+            scorer.score(images, imageHistories, imageReferences);
         for (int i = 0; i < batch.size(); i++) {
-          double[] r = Arrays.copyOfRange(reward, i * k, (i + 1) * k);
+          double[] r = settings.selection().values(scores.subList(i * k, (i + 1) * k));
           int best = Candidates.best(r);
           int worst = Candidates.worst(r);
           int[] chosen = tokens.get(i * k + best);

@@ -49,6 +49,15 @@ class EngineConfigTest {
         .hasMessage("pigeon.alpha.h must be in [0, 1], got 1.2");
     assertThatThrownBy(() -> config.getInt("pigeon.history.size"))
         .hasMessage("pigeon.history.size must be an integer, got 'five'");
+    assertThatThrownBy(
+            () ->
+                EngineConfig.of(Map.of("pigeon.candidates.selection", "best"))
+                    .selection("pigeon.candidates.selection"))
+        .hasMessage(
+            "pigeon.candidates.selection: candidate selection must be sum, balanced or"
+                + " personalization, got 'best'");
+    assertThat(EngineConfig.of(Map.of()).selection("pigeon.candidates.selection"))
+        .isEqualTo(io.pigeonstreams.generate.Candidates.Selection.BALANCED);
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.pigeonstreams.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -45,5 +46,31 @@ class CandidatesTest {
     // Then the balanced one wins and the aligned one loses
     assertThat(Candidates.best(combined)).isEqualTo(2);
     assertThat(Candidates.worst(combined)).isEqualTo(1);
+  }
+
+  @Test
+  void shouldChooseTheCandidateGoodOnBothScoresWhenBalanced() {
+    // Given a sweep where alignment varies far more than personalization (the copy at alpha_r 0)
+    List<PreferenceScorer.Scores> scores =
+        List.of(
+            new PreferenceScorer.Scores(0.50, 0.95), // the copy
+            new PreferenceScorer.Scores(0.56, 0.70), // redrawn, still aligned
+            new PreferenceScorer.Scores(0.60, 0.20)); // no reference left
+
+    // Then the sum keeps the copy, the balanced rule the one in between
+    assertThat(Candidates.best(Candidates.Selection.SUM.values(scores))).isZero();
+    double[] balanced = Candidates.Selection.BALANCED.values(scores);
+    assertThat(Candidates.best(balanced)).isEqualTo(1);
+    // normalized: personalization (0.6, 1) and alignment (0.667, ...) -> harmonic mean 0.632...
+    assertThat(balanced[1]).isCloseTo(2 * 0.6 * (0.5 / 0.75) / (0.6 + 0.5 / 0.75), within(1e-9));
+    assertThat(balanced[0]).isZero();
+    assertThat(balanced[2]).isZero();
+    assertThat(Candidates.best(Candidates.Selection.PERSONALIZATION.values(scores))).isEqualTo(2);
+    // and equal scores count as 1 for all, so a single candidate is not rated 0
+    assertThat(Candidates.balanced(List.of(new PreferenceScorer.Scores(0.3, 0.4))))
+        .containsExactly(1.0);
+    assertThat(Candidates.Selection.parse(" Balanced ")).isEqualTo(Candidates.Selection.BALANCED);
+    assertThatThrownBy(() -> Candidates.Selection.parse("max"))
+        .hasMessage("candidate selection must be sum, balanced or personalization, got 'max'");
   }
 }

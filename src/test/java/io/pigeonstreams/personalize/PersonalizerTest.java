@@ -29,7 +29,15 @@ class PersonalizerTest {
   private static Personalizer personalizer(
       int defaultCandidates, ImageGenerator generator, ClaimCheck claimCheck) {
     return new Personalizer(
-        new Personalizer.Settings(0.2, 0.0, defaultCandidates, 11, 4096, 256, "control"),
+        new Personalizer.Settings(
+            0.2,
+            0.0,
+            defaultCandidates,
+            11,
+            4096,
+            256,
+            "control",
+            io.pigeonstreams.generate.Candidates.Selection.SUM),
         new PaletteTokenizer(),
         new PaletteOutlierMasker(),
         generator,

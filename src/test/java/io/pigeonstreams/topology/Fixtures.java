@@ -73,7 +73,15 @@ public final class Fixtures {
     VisualTokenizer tokenizer = new PaletteTokenizer();
     Personalizer personalizer =
         new Personalizer(
-            new Personalizer.Settings(0.2, 0.5, 1, 11, 262_144, 1024, "control"),
+            new Personalizer.Settings(
+                0.2,
+                0.5,
+                1,
+                11,
+                262_144,
+                1024,
+                "control",
+                io.pigeonstreams.generate.Candidates.Selection.BALANCED),
             tokenizer,
             new PaletteOutlierMasker(),
             generator,

@@ -87,7 +87,21 @@ class DpoTrainerTest {
   }
 
   private static DpoTrainer.Settings settings(int maxSteps) {
-    return new DpoTrainer.Settings(8, 32, 1e-3f, 0.1f, 0.5, 3L, 1L, 0.2, 12, maxSteps, 2, 1f);
+    return new DpoTrainer.Settings(
+        8,
+        32,
+        1e-3f,
+        0.1f,
+        0.5,
+        3L,
+        1L,
+        0.2,
+        12,
+        maxSteps,
+        2,
+        1f,
+        DpoTrainer.GRID,
+        io.pigeonstreams.generate.Candidates.Selection.SUM);
   }
 
   /** The sample a pair's prompt came from: the same reference, caption and history tokens. */
@@ -174,7 +188,21 @@ class DpoTrainerTest {
   void shouldRunTwoStepsFromLogTwoAndCacheThePairs() throws Exception {
     // 16 prompts, batch 32: both steps see the same pairs
     DpoTrainer.Settings s =
-        new DpoTrainer.Settings(2, 32, 1e-3f, 0.1f, 0.5, 3L, 1L, 0.2, 16, 2, 2, 1f);
+        new DpoTrainer.Settings(
+            2,
+            32,
+            1e-3f,
+            0.1f,
+            0.5,
+            3L,
+            1L,
+            0.2,
+            16,
+            2,
+            2,
+            1f,
+            DpoTrainer.GRID,
+            io.pigeonstreams.generate.Candidates.Selection.SUM);
     Path cache = dir.resolve("pairs.bin");
     DpoTrainer.Report r =
         DpoTrainer.train(ds, dir, SftTrainer.NAME, TINY, TINY_TOKENIZER, s, dir, cache, false);
