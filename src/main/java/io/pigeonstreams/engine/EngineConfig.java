@@ -91,6 +91,14 @@ public final class EngineConfig {
     }
   }
 
+  public long getLong(String key) {
+    try {
+      return Long.parseLong(get(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be an integer, got '" + get(key) + "'");
+    }
+  }
+
   public double getRatio(String key) {
     double v;
     try {

@@ -48,6 +48,9 @@ final class EngineWiring {
         personalizer,
         config.getInt("pigeon.request.image.max.side"),
         batching,
+        new PigeonTopology.Retention(
+            java.time.Duration.ofMillis(config.getLong("pigeon.feedback.retention.ms")),
+            java.time.Duration.ofMillis(config.getLong("pigeon.feedback.expiry.interval.ms"))),
         metrics);
   }
 }

@@ -105,6 +105,20 @@ public final class EngineMetrics {
         .increment();
   }
 
+  /**
+   * One reaction to a generated image, by what became of it: {@code paired} (a USER_FEEDBACK pair),
+   * {@code waiting} (a labelled example, no partner yet), {@code neutral} (VIEW, CLICK), {@code
+   * unknown_image} (unknown or expired image id: dead-lettered), {@code other_user} (the image was
+   * served to someone else: dead-lettered).
+   */
+  public void feedback(String outcome) {
+    Counter.builder("pigeon.feedback")
+        .description("reactions to generated images, by what became of them")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+  }
+
   /** Adds {@code delta} (negative when requests leave) to the pending gauge. */
   public void pending(long delta) {
     pending.addAndGet(delta);

@@ -19,11 +19,21 @@ final class AnswerBuilder {
   private final Personalizer.Settings settings;
   private final ImageGenerator generator;
   private final ClaimCheck claimCheck;
+  private final String tokenizer;
 
-  AnswerBuilder(Personalizer.Settings settings, ImageGenerator generator, ClaimCheck claimCheck) {
+  /**
+   * @param tokenizer the name of the engine's visual tokenizer, whose tokens the generator's
+   *     candidates carry
+   */
+  AnswerBuilder(
+      Personalizer.Settings settings,
+      ImageGenerator generator,
+      ClaimCheck claimCheck,
+      String tokenizer) {
     this.settings = settings;
     this.generator = generator;
     this.claimCheck = claimCheck;
+    this.tokenizer = tokenizer;
   }
 
   /** A REJECTED answer with its reason (also for a request too broken to validate). */
@@ -96,7 +106,14 @@ final class AnswerBuilder {
               generator.modelVersion(),
               Instant.ofEpochMilli(nowMs));
     }
-    return new Personalizer.Outcome(answer, pair);
+    Served served =
+        new Served(
+            p.reference().itemId(),
+            p.reference().tokens(),
+            request.instruction() == null ? "" : request.instruction(),
+            chosen.tokens(),
+            chosen.tokens().length == 0 ? "" : tokenizer);
+    return new Personalizer.Outcome(answer, pair, served);
   }
 
   private Answer answer(

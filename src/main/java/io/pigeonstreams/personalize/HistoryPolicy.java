@@ -8,8 +8,10 @@ import java.util.Set;
 /**
  * How one interaction changes a user's history: positives are bounded to N, de-duplicated (a
  * repeated item moves to the front) and most recent first; DISLIKE and SKIP go to the negatives
- * (and take the item out of the positives); interactions with a generated image are feedback and
- * never enter the history the generator sees; actions this version does not know are ignored.
+ * (and take the item out of the positives); interactions with a generated image are feedback: kept
+ * in the feedback list, and a positive one (LIKE, SAVE, SHARE) also enters the positives as the
+ * image's catalog item ({@link Feedback#catalogId}), a negative one the negatives; actions this
+ * version does not know are ignored.
  */
 public final class HistoryPolicy {
 
@@ -40,7 +42,23 @@ public final class HistoryPolicy {
   public History apply(History current, HistoryItem event) {
     History h = current == null ? History.empty() : current;
     if (event.generatedImageId() != null) {
-      return new History(h.positives(), h.negatives(), upsert(h.feedback(), event));
+      List<HistoryItem> feedback = upsert(h.feedback(), event);
+      Boolean label = Feedback.label(event.action());
+      if (label == null) {
+        return new History(h.positives(), h.negatives(), feedback);
+      }
+      // a liked sticker is a preference signal: it enters the history as its catalog item
+      HistoryItem asItem =
+          new HistoryItem(
+              Feedback.catalogId(event.generatedImageId()),
+              event.action(),
+              event.timestamp(),
+              event.generatedImageId());
+      return label
+          ? new History(
+              upsert(h.positives(), asItem), without(h.negatives(), asItem.itemId()), feedback)
+          : new History(
+              without(h.positives(), asItem.itemId()), upsert(h.negatives(), asItem), feedback);
     } else if (POSITIVE.contains(event.action())) {
       return new History(
           upsert(h.positives(), event), without(h.negatives(), event.itemId()), h.feedback());

@@ -30,8 +30,15 @@ public final class Personalizer {
     StageListener NONE = (stage, nanos) -> {};
   }
 
-  /** What the engine publishes for one request: the answer and maybe a preference pair. */
-  public record Outcome(Answer answer, CandidatePair pair) {}
+  /**
+   * What the engine publishes for one request: the answer, maybe a preference pair, and what
+   * feedback on the answer's image will need (null when REJECTED).
+   */
+  public record Outcome(Answer answer, CandidatePair pair, Served served) {
+    static Outcome rejected(Answer answer) {
+      return new Outcome(answer, null, null);
+    }
+  }
 
   /** The engine's knobs for requests (see pigeon-streams.properties). */
   public record Settings(
@@ -77,7 +84,7 @@ public final class Personalizer {
       ClaimCheck claimCheck) {
     this.validator = new RequestValidator(settings, new CatalogTokenizer(tokenizer));
     this.pipeline = new BatchPipeline(masker, generator, scorer);
-    this.answers = new AnswerBuilder(settings, generator, claimCheck);
+    this.answers = new AnswerBuilder(settings, generator, claimCheck, tokenizer.name());
   }
 
   /** Where the stage timings of each micro-batch go (the engine's meters). */
@@ -116,10 +123,9 @@ public final class Personalizer {
         ready.add(validator.prepare(request, jobs.get(i).history(), catalog));
         at.add(i);
       } catch (Rejection r) {
-        outcomes[i] = new Outcome(answers.rejected(request, r.getMessage(), nowMs), null);
+        outcomes[i] = Outcome.rejected(answers.rejected(request, r.getMessage(), nowMs));
       } catch (RuntimeException e) {
-        outcomes[i] =
-            new Outcome(answers.rejected(request, "generation failed: " + e, nowMs), null);
+        outcomes[i] = Outcome.rejected(answers.rejected(request, "generation failed: " + e, nowMs));
       }
     }
     stages.stage("prepare", System.nanoTime() - t0);
@@ -140,8 +146,8 @@ public final class Personalizer {
       if (batch.size() == 1) {
         // A generator failure still gets its one answer, with the cause.
         return List.of(
-            new Outcome(
-                answers.rejected(batch.get(0).request(), "generation failed: " + e, nowMs), null));
+            Outcome.rejected(
+                answers.rejected(batch.get(0).request(), "generation failed: " + e, nowMs)));
       }
       List<Outcome> out = new ArrayList<>();
       for (Prepared p : batch) {

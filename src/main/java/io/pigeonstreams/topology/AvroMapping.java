@@ -1,6 +1,8 @@
 package io.pigeonstreams.topology;
 
 import io.pigeonstreams.avro.CatalogEntry;
+import io.pigeonstreams.avro.FeedbackExample;
+import io.pigeonstreams.avro.FeedbackSlot;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.Interaction;
@@ -8,6 +10,7 @@ import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.avro.PreferencePair;
 import io.pigeonstreams.avro.PreferenceScores;
 import io.pigeonstreams.avro.PreferenceSource;
+import io.pigeonstreams.avro.ServedImage;
 import io.pigeonstreams.avro.Status;
 import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.generate.PreferenceScorer;
@@ -16,11 +19,15 @@ import io.pigeonstreams.personalize.Action;
 import io.pigeonstreams.personalize.Answer;
 import io.pigeonstreams.personalize.CandidatePair;
 import io.pigeonstreams.personalize.CatalogItem;
+import io.pigeonstreams.personalize.Feedback;
 import io.pigeonstreams.personalize.History;
 import io.pigeonstreams.personalize.HistoryItem;
 import io.pigeonstreams.personalize.NewItem;
 import io.pigeonstreams.personalize.Request;
+import io.pigeonstreams.personalize.Served;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -155,6 +162,116 @@ public final class AvroMapping {
         .build();
   }
 
+  /** What feedback on an answer's image needs: the answer and its prompt, image and tokens. */
+  static ServedImage servedImage(Answer a, Served s) {
+    return ServedImage.newBuilder()
+        .setImageId(a.imageId())
+        .setUserId(a.userId())
+        .setRequestId(a.requestId())
+        .setModelVersion(a.modelVersion())
+        .setExperimentVariant(a.experimentVariant())
+        .setHistoryItemIds(a.historyItemIds())
+        .setMaskedHistoryItemIds(a.maskedHistoryItemIds())
+        .setAlphaH(a.alphaH())
+        .setAlphaR(a.alphaR())
+        .setReferenceItemId(s.referenceItemId())
+        .setReferenceTokens(ints(s.referenceTokens()))
+        .setInstruction(s.instruction())
+        .setTokens(ints(s.tokens()))
+        .setTokenizer(s.tokenizer())
+        .setImage(a.image() == null ? null : ByteBuffer.wrap(a.image()))
+        .setImageUri(a.imageUri())
+        .setScores(a.scores() == null ? null : scores(a.scores()))
+        .setCreatedAt(a.timestamp())
+        .build();
+  }
+
+  /** A reaction to a served image as a labelled example (KTO-style). */
+  static FeedbackExample feedbackExample(ServedImage s, Interaction reaction, boolean label) {
+    return FeedbackExample.newBuilder()
+        .setExampleId(s.getImageId() + "/" + reaction.getAction() + "@" + reaction.getTimestamp())
+        .setUserId(s.getUserId())
+        .setRequestId(s.getRequestId())
+        .setImageId(s.getImageId())
+        .setLabel(label)
+        .setAction(reaction.getAction())
+        .setHistoryItemIds(s.getHistoryItemIds())
+        .setMaskedHistoryItemIds(s.getMaskedHistoryItemIds())
+        .setAlphaH(s.getAlphaH())
+        .setAlphaR(s.getAlphaR())
+        .setReferenceItemId(s.getReferenceItemId())
+        .setReferenceTokens(s.getReferenceTokens())
+        .setInstruction(s.getInstruction())
+        .setTokens(s.getTokens())
+        .setImage(s.getImage())
+        .setImageUri(s.getImageUri())
+        .setModelVersion(s.getModelVersion())
+        .setTimestamp(reaction.getTimestamp())
+        .build();
+  }
+
+  /**
+   * A pair from two reactions of one user to two images of one prompt: the liked image chosen, the
+   * other rejected; the prompt (history, mask, reference, instruction) is the chosen image's.
+   */
+  static PreferencePair feedbackPair(ServedImage chosen, ServedImage rejected, Instant at) {
+    PreferenceScores none = new PreferenceScores(0.0, 0.0);
+    return PreferencePair.newBuilder()
+        .setPairId(chosen.getImageId() + ">" + rejected.getImageId())
+        .setUserId(chosen.getUserId())
+        .setRequestId(chosen.getRequestId())
+        .setHistoryItemIds(chosen.getHistoryItemIds())
+        .setReferenceItemId(chosen.getReferenceItemId())
+        .setReferenceTokens(chosen.getReferenceTokens())
+        .setAlphaH(chosen.getAlphaH())
+        .setMaskedHistoryItemIds(chosen.getMaskedHistoryItemIds())
+        .setInstruction(chosen.getInstruction())
+        .setChosenAlphaR(chosen.getAlphaR())
+        .setRejectedAlphaR(rejected.getAlphaR())
+        .setChosenImage(chosen.getImage())
+        .setChosenImageUri(chosen.getImageUri())
+        .setRejectedImage(rejected.getImage())
+        .setRejectedImageUri(rejected.getImageUri())
+        .setChosenTokens(chosen.getTokens())
+        .setRejectedTokens(rejected.getTokens())
+        .setChosenScores(chosen.getScores() == null ? none : chosen.getScores())
+        .setRejectedScores(rejected.getScores() == null ? none : rejected.getScores())
+        .setSource(PreferenceSource.USER_FEEDBACK)
+        .setModelVersion(chosen.getModelVersion())
+        .setTimestamp(at)
+        .build();
+  }
+
+  /**
+   * A liked image as a catalog item, so that it can stand in the user's history.
+   *
+   * @throws IOException when the image is not inline (claim-checked) or not a readable PNG
+   */
+  static CatalogEntry generatedEntry(ServedImage s, int maxSide) throws IOException {
+    if (s.getImage() == null) {
+      throw new IOException("image " + s.getImageId() + " is not inline");
+    }
+    float[] image = StickerImage.fromPng(StickerImage.bytes(s.getImage()), maxSide);
+    return CatalogEntry.newBuilder()
+        .setItemId(Feedback.catalogId(s.getImageId()))
+        .setCaption(s.getInstruction())
+        .setCategory("")
+        .setStyle("generated")
+        .setRaster(ByteBuffer.wrap(StickerImage.toRaw(image)))
+        .setTokens(s.getTokens())
+        .setTokenizer(s.getTokenizer())
+        .setCreatedAt(s.getCreatedAt())
+        .build();
+  }
+
+  static Feedback.Slot slot(FeedbackSlot s) {
+    return s == null ? Feedback.Slot.EMPTY : new Feedback.Slot(s.getPositives(), s.getNegatives());
+  }
+
+  static FeedbackSlot feedbackSlot(Feedback.Slot s) {
+    return new FeedbackSlot(new ArrayList<>(s.positives()), new ArrayList<>(s.negatives()));
+  }
+
   private static PreferenceScores scores(PreferenceScorer.Scores s) {
     return new PreferenceScores(s.personalization(), s.semanticAlignment());
   }
@@ -194,7 +311,7 @@ public final class AvroMapping {
     return out;
   }
 
-  private static int[] toArray(List<Integer> values) {
+  static int[] toArray(List<Integer> values) {
     int[] out = new int[values.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = values.get(i);

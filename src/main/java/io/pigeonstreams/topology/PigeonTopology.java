@@ -1,7 +1,9 @@
 package io.pigeonstreams.topology;
 
 import io.pigeonstreams.avro.CatalogEntry;
+import io.pigeonstreams.avro.FeedbackExample;
 import io.pigeonstreams.avro.GeneratedImage;
+import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.PreferencePair;
 import io.pigeonstreams.generate.VisualTokenizer;
 import io.pigeonstreams.metrics.EngineMetrics;
@@ -11,6 +13,7 @@ import io.pigeonstreams.personalize.Personalizer;
 import io.pigeonstreams.topology.RequestProcessor.Batching;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -33,6 +36,26 @@ public final class PigeonTopology {
   public static final String HISTORY_STORE = "user-history";
   public static final String CATALOG_STORE = "catalog-store";
   public static final String PENDING_STORE = "pending-requests";
+  public static final String SERVED_STORE = "served-images";
+  public static final String SLOTS_STORE = "feedback-slots";
+
+  /**
+   * How long published images are kept for feedback ({@code pigeon.feedback.retention.ms}), and how
+   * often expired ones are deleted ({@code pigeon.feedback.expiry.interval.ms}).
+   */
+  public record Retention(Duration keep, Duration checkEvery) {
+    public Retention {
+      if (keep.isNegative() || keep.isZero() || checkEvery.isNegative() || checkEvery.isZero()) {
+        throw new IllegalArgumentException(
+            "feedback retention and expiry interval must be > 0, got " + keep + ", " + checkEvery);
+      }
+    }
+
+    /** 7 days, checked every 10 minutes. */
+    public static Retention defaults() {
+      return new Retention(Duration.ofDays(7), Duration.ofMinutes(10));
+    }
+  }
 
   private PigeonTopology() {}
 
@@ -49,11 +72,13 @@ public final class PigeonTopology {
         personalizer,
         maxImageSide,
         RequestProcessor.Batching.perRecord(),
+        Retention.defaults(),
         EngineMetrics.none());
   }
 
   /**
    * @param batching how requests are grouped into micro-batches
+   * @param retention how long published images are kept for feedback
    * @param metrics where the engine's meters go
    */
   public static Topology build(
@@ -63,6 +88,7 @@ public final class PigeonTopology {
       Personalizer personalizer,
       int maxImageSide,
       Batching batching,
+      Retention retention,
       EngineMetrics metrics) {
     StreamsBuilder builder = new StreamsBuilder();
 
@@ -79,15 +105,50 @@ public final class PigeonTopology {
             .withKeySerde(topics.catalog.keySerde())
             .withValueSerde(topics.catalog.valueSerde()));
 
-    // interactions → user-history
+    // interactions → user-history; feedback on generated images (joined with served-images) →
+    // user-history, feedback-labels, preference-pairs (USER_FEEDBACK), catalog (liked images)
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(HISTORY_STORE), Serdes.String(), topics.historySerde));
-    builder.stream(
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(SERVED_STORE), Serdes.String(), topics.servedSerde));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(SLOTS_STORE), Serdes.String(), topics.slotSerde));
+    KStream<String, Interaction> interactions =
+        builder.stream(
             topics.interactions.name(),
-            topics.interactions.consumed().withName("interactions-source"))
+            topics.interactions.consumed().withName("interactions-source"));
+    interactions
+        .filter(
+            (user, i) -> i != null && i.getGeneratedImageId() == null,
+            Named.as("catalog-interactions"))
         .process(
             () -> new HistoryProcessor(historyPolicy), Named.as("update-history"), HISTORY_STORE);
+    KStream<String, SpecificRecord> feedback =
+        interactions
+            .filter((user, i) -> i != null && i.getGeneratedImageId() != null, Named.as("feedback"))
+            .process(
+                () -> new FeedbackProcessor(historyPolicy, retention, maxImageSide, metrics),
+                Named.as("join-feedback"),
+                HISTORY_STORE,
+                SERVED_STORE,
+                SLOTS_STORE);
+    feedback
+        .filter((k, v) -> v instanceof FeedbackExample, Named.as("labelled-feedback"))
+        .mapValues(v -> (FeedbackExample) v, Named.as("as-example"))
+        .to(
+            topics.feedbackLabels.name(),
+            topics.feedbackLabels.produced().withName("feedback-labels-sink"));
+    feedback
+        .filter((k, v) -> v instanceof PreferencePair, Named.as("feedback-pairs"))
+        .mapValues(v -> (PreferencePair) v, Named.as("as-feedback-pair"))
+        .to(topics.pairs.name(), topics.pairs.produced().withName("feedback-pairs-sink"));
+    feedback
+        .filter((k, v) -> v instanceof CatalogEntry, Named.as("liked-images"))
+        .mapValues(v -> (CatalogEntry) v, Named.as("as-catalog-entry"))
+        .to(topics.catalog.name(), topics.catalog.produced().withName("liked-images-sink"));
 
     // generation-requests → pending (micro-batch) → join history → mask → generate → score →
     // generated-images (+ preference-pairs)
@@ -101,7 +162,8 @@ public final class PigeonTopology {
                 () -> new RequestProcessor(personalizer, batching, metrics),
                 Named.as("join-mask-generate"),
                 HISTORY_STORE,
-                PENDING_STORE);
+                PENDING_STORE,
+                SERVED_STORE);
     answers
         .filter((user, answer) -> answer instanceof GeneratedImage, Named.as("images"))
         .mapValues(answer -> (GeneratedImage) answer, Named.as("as-image"))

@@ -4,6 +4,7 @@ import io.pigeonstreams.avro.CatalogEntry;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.PendingRequest;
+import io.pigeonstreams.avro.ServedImage;
 import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.metrics.EngineMetrics;
 import io.pigeonstreams.personalize.Answer;
@@ -75,6 +76,7 @@ public final class RequestProcessor
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, UserHistory> history;
   private KeyValueStore<String, PendingRequest> pending;
+  private KeyValueStore<String, ServedImage> served;
   private ReadOnlyKeyValueStore<String, ValueAndTimestamp<CatalogEntry>> catalog;
   private Cancellable timer;
   private long pendingCount;
@@ -92,6 +94,7 @@ public final class RequestProcessor
     this.context = context;
     this.history = context.getStateStore(PigeonTopology.HISTORY_STORE);
     this.pending = context.getStateStore(PigeonTopology.PENDING_STORE);
+    this.served = context.getStateStore(PigeonTopology.SERVED_STORE);
     this.catalog = context.getStateStore(PigeonTopology.CATALOG_STORE);
     // Kafka Streams may close and re-init this same instance (task suspended and resumed, or
     // revived after a corrupted state): count afresh
@@ -238,6 +241,9 @@ public final class RequestProcessor
       String userId = userId(p);
       String key = userId != null ? userId : p.getRequest().getRequestId();
       GeneratedImage image = AvroMapping.generatedImage(outcome.answer());
+      if (outcome.served() != null) { // remembered for feedback on it
+        served.put(image.getImageId(), AvroMapping.servedImage(outcome.answer(), outcome.served()));
+      }
       context.forward(new Record<>(key, image, p.getRecordTimestamp()));
       if (outcome.pair() != null) {
         context.forward(

@@ -2,12 +2,15 @@ package io.pigeonstreams.topology;
 
 import io.pigeonstreams.avro.CatalogEntry;
 import io.pigeonstreams.avro.DeadLetter;
+import io.pigeonstreams.avro.FeedbackExample;
+import io.pigeonstreams.avro.FeedbackSlot;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.avro.PendingRequest;
 import io.pigeonstreams.avro.PreferencePair;
+import io.pigeonstreams.avro.ServedImage;
 import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.serde.SerdeFactory;
 import java.util.List;
@@ -25,6 +28,7 @@ public final class Topics {
   public static final String REQUESTS_NAME = "generation-requests";
   public static final String GENERATED_NAME = "generated-images";
   public static final String PAIRS_NAME = "preference-pairs";
+  public static final String FEEDBACK_NAME = "feedback-labels";
 
   public final Topic<String, Item> items;
   public final Topic<String, CatalogEntry> catalog;
@@ -32,8 +36,11 @@ public final class Topics {
   public final Topic<String, GenerationRequest> requests;
   public final Topic<String, GeneratedImage> generated;
   public final Topic<String, PreferencePair> pairs;
+  public final Topic<String, FeedbackExample> feedbackLabels;
   public final Serde<UserHistory> historySerde;
   public final Serde<PendingRequest> pendingSerde;
+  public final Serde<ServedImage> servedSerde;
+  public final Serde<FeedbackSlot> slotSerde;
   public final Serde<DeadLetter> deadLetterSerde;
 
   public Topics(Map<String, ?> config) {
@@ -44,8 +51,11 @@ public final class Topics {
     requests = new Topic<>(REQUESTS_NAME, key, serde(GenerationRequest.class, config));
     generated = new Topic<>(GENERATED_NAME, key, serde(GeneratedImage.class, config));
     pairs = new Topic<>(PAIRS_NAME, key, serde(PreferencePair.class, config));
+    feedbackLabels = new Topic<>(FEEDBACK_NAME, key, serde(FeedbackExample.class, config));
     historySerde = serde(UserHistory.class, config);
     pendingSerde = serde(PendingRequest.class, config);
+    servedSerde = serde(ServedImage.class, config);
+    slotSerde = serde(FeedbackSlot.class, config);
     deadLetterSerde = serde(DeadLetter.class, config);
   }
 
@@ -59,6 +69,6 @@ public final class Topics {
   }
 
   public List<Topic<String, ?>> all() {
-    return List.of(items, catalog, interactions, requests, generated, pairs);
+    return List.of(items, catalog, interactions, requests, generated, pairs, feedbackLabels);
   }
 }

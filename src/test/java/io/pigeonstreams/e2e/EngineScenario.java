@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pigeonstreams.TestData;
 import io.pigeonstreams.avro.Action;
 import io.pigeonstreams.avro.DeadLetter;
+import io.pigeonstreams.avro.FeedbackExample;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
+import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.avro.PreferencePair;
 import io.pigeonstreams.avro.Status;
@@ -131,14 +133,40 @@ abstract class EngineScenario {
       assertThat(byRequest.get("r-bad").getStatus()).isEqualTo(Status.REJECTED);
       assertThat(byRequest.get("r-bad").getReason()).contains("alpha_h must be in [0, 1]");
 
-      // And the garbage is in the dead-letter topics with its reason and bytes
+      // When u1 likes its sticker, and reacts to an image that was never served
+      String imageId = byRequest.get("r-ok").getImageId();
+      try (TopicProducer producer = TopicProducer.connect(bootstrapServers(), 5)) {
+        producer.send(topics.interactions, "u1", feedback("u1", imageId, Action.LIKE));
+        producer.send(topics.interactions, "u1", feedback("u1", "no-such-image", Action.LIKE));
+        producer.flush();
+      }
+      // Then the like is a labelled example with the image's prompt
+      List<FeedbackExample> labels =
+          consume(
+              topics.feedbackLabels.name(), topics.feedbackLabels.valueSerde().deserializer(), 1);
+      assertThat(labels).hasSize(1);
+      assertThat(labels.get(0).getImageId()).isEqualTo(imageId);
+      assertThat(labels.get(0).getLabel()).isTrue();
+      assertThat(labels.get(0).getReferenceItemId()).isEqualTo(REFERENCE);
+      assertThat(labels.get(0).getTokens()).hasSize(64);
+
+      // And the garbage is in the dead-letter topics with its reason and bytes, the reaction to
+      // an unknown image with its own reason
       for (String source : List.of(topics.interactions.name(), topics.requests.name())) {
+        boolean interactions = source.equals(topics.interactions.name());
         List<DeadLetter> letters =
-            consume(Topic.deadLetterTopic(source), topics.deadLetterSerde.deserializer(), 1);
-        assertThat(letters).hasSize(1);
+            consume(
+                Topic.deadLetterTopic(source),
+                topics.deadLetterSerde.deserializer(),
+                interactions ? 2 : 1);
+        assertThat(letters).hasSize(interactions ? 2 : 1);
         assertThat(letters.get(0).getSourceTopic()).isEqualTo(source);
         assertThat(letters.get(0).getReason()).startsWith("cannot decode");
         assertThat(letters.get(0).getValue().remaining()).isEqualTo(3);
+        if (interactions) {
+          assertThat(letters.get(1).getReason())
+              .contains("feedback on generated image 'no-such-image': unknown or expired");
+        }
       }
 
       // And /metrics has the engine's meters and the Kafka Streams metrics that matter (node-level
@@ -164,6 +192,12 @@ abstract class EngineScenario {
           .contains("kafka_consumer_fetch_manager_records_lag_max")
           .contains("record_e2e_latency_avg");
     }
+  }
+
+  private static Interaction feedback(String user, String imageId, Action action) {
+    return Interaction.newBuilder(Records.interaction(user, imageId, action, 1_000))
+        .setGeneratedImageId(imageId)
+        .build();
   }
 
   /** Reads a topic with read_committed until {@code expected} records, then 2 s more for extras. */

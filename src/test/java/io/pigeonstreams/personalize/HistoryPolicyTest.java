@@ -64,13 +64,26 @@ class HistoryPolicyTest {
   }
 
   @Test
-  void shouldRecognizeFeedbackOnAGeneratedImage() {
-    HistoryItem feedback =
-        new HistoryItem("img-1", Action.LIKE, Instant.ofEpochMilli(1), "req-1/nearest-history-v1");
-    History h = replay(feedback);
-    assertThat(h.positives()).isEmpty();
+  void shouldLetALikedGeneratedImageIntoTheHistoryAndADislikedOneIntoTheNegatives() {
+    String image = "req-1/nearest-history-v1";
+    // a view is feedback without a label: kept, but the history the generator sees is unchanged
+    History h =
+        replay(
+            event("a", Action.LIKE, 1),
+            new HistoryItem(image, Action.VIEW, Instant.ofEpochMilli(2), image));
+    assertThat(ids(h.positives())).containsExactly("a");
     assertThat(h.feedback()).hasSize(1);
-    assertThat(h.feedback().get(0).generatedImageId()).isEqualTo("req-1/nearest-history-v1");
+    assertThat(h.feedback().get(0).generatedImageId()).isEqualTo(image);
+
+    // a like puts the image's catalog item first in the positives
+    h = policy.apply(h, new HistoryItem(image, Action.LIKE, Instant.ofEpochMilli(3), image));
+    assertThat(ids(h.positives())).containsExactly("generated/" + image, "a");
+    assertThat(h.feedback()).hasSize(1);
+
+    // and a later dislike moves it to the negatives
+    h = policy.apply(h, new HistoryItem(image, Action.DISLIKE, Instant.ofEpochMilli(4), image));
+    assertThat(ids(h.positives())).containsExactly("a");
+    assertThat(ids(h.negatives())).containsExactly("generated/" + image);
   }
 
   @Test

@@ -89,7 +89,14 @@ public final class Fixtures {
             new ClaimCheck(262_144, Path.of("claims")));
     personalizer.onStage(metrics::stage);
     return PigeonTopology.build(
-        topics, new HistoryPolicy(5), tokenizer, personalizer, 1024, batching, metrics);
+        topics,
+        new HistoryPolicy(5),
+        tokenizer,
+        personalizer,
+        1024,
+        batching,
+        PigeonTopology.Retention.defaults(),
+        metrics);
   }
 
   /** Each request answered as it arrives (micro-batches of one): see MicroBatchingTest. */
