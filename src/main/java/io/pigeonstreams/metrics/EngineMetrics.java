@@ -106,8 +106,9 @@ public final class EngineMetrics {
   }
 
   /**
-   * One reaction to a generated image, by what became of it: {@code paired} (a USER_FEEDBACK pair),
-   * {@code waiting} (a labelled example, no partner yet), {@code neutral} (VIEW, CLICK), {@code
+   * One reaction to a generated image, by what became of it: {@code paired} (a USER_FEEDBACK pair
+   * from two reactions), {@code picked} (one of two options picked: a pair at once), {@code
+   * waiting} (a labelled example, no partner yet), {@code neutral} (VIEW, CLICK), {@code
    * unknown_image} (unknown or expired image id: dead-lettered), {@code other_user} (the image was
    * served to someone else: dead-lettered).
    */

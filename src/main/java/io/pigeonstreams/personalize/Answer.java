@@ -13,6 +13,7 @@ import java.util.List;
  * @param historyItemIds the user's history as joined with the catalog, most recent first
  * @param maskedHistoryItemIds the part of it the mask generator masked
  * @param scores the chosen image's scores (null when REJECTED)
+ * @param alternative the second option of a request for two, or null
  */
 public record Answer(
     String requestId,
@@ -30,7 +31,17 @@ public record Answer(
     double alphaR,
     PreferenceScorer.Scores scores,
     long latencyMs,
-    Instant timestamp) {
+    Instant timestamp,
+    Option alternative) {
+
+  /** An image shown beside the chosen one: inline or claim-checked, with its tokens and scores. */
+  public record Option(
+      String imageId,
+      byte[] image,
+      String imageUri,
+      double alphaR,
+      PreferenceScorer.Scores scores,
+      int[] tokens) {}
 
   /** OK: generated from a history; COLD_START: from the reference alone; REJECTED: refused. */
   public enum Status {

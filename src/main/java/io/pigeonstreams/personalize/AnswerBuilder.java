@@ -49,7 +49,34 @@ final class AnswerBuilder {
         0,
         0,
         null,
-        nowMs);
+        nowMs,
+        null);
+  }
+
+  /** The runner-up shown beside the chosen image (null with a single candidate). */
+  private Answer.Option option(Request request, List<Candidate> candidates, Generated g, int i) {
+    if (i < 0) {
+      return null;
+    }
+    Candidate c = candidates.get(i);
+    byte[] png = StickerImage.toPng(c.image());
+    String uri = claimCheck.needed(png) ? claimCheck.store(png, "png") : null;
+    return new Answer.Option(
+        imageId(request) + "#2",
+        uri == null ? png : null,
+        uri,
+        c.alphaR(),
+        g.scores().get(i),
+        c.tokens());
+  }
+
+  private String requestId(Request request) {
+    return RequestValidator.isBlank(request.requestId()) ? "" : request.requestId();
+  }
+
+  /** The published image's id: the request's and the model version's. */
+  private String imageId(Request request) {
+    return requestId(request) + "/" + generator.modelVersion();
   }
 
   /** The answer for a request whose candidates were generated and scored. */
@@ -75,7 +102,8 @@ final class AnswerBuilder {
             p.alphaH(),
             chosen.alphaR(),
             g.scores().get(selection.chosen()),
-            nowMs);
+            nowMs,
+            p.options() == 2 ? option(request, candidates, g, selection.runnerUp()) : null);
     CandidatePair pair = null;
     if (selection.makesPair(candidates.size())) {
       Candidate rejected = candidates.get(selection.rejected());
@@ -127,13 +155,13 @@ final class AnswerBuilder {
       double alphaH,
       double alphaR,
       io.pigeonstreams.generate.PreferenceScorer.Scores scores,
-      long nowMs) {
+      long nowMs,
+      Answer.Option alternative) {
     long requested = request.timestamp() == null ? nowMs : request.timestamp().toEpochMilli();
-    String requestId = RequestValidator.isBlank(request.requestId()) ? "" : request.requestId();
     return new Answer(
-        requestId,
+        requestId(request),
         request.userId() == null ? "" : request.userId(),
-        requestId + "/" + generator.modelVersion(),
+        imageId(request),
         status,
         reason,
         image,
@@ -148,6 +176,7 @@ final class AnswerBuilder {
         alphaR,
         scores,
         Math.max(0, nowMs - requested),
-        Instant.ofEpochMilli(nowMs));
+        Instant.ofEpochMilli(nowMs),
+        alternative);
   }
 }

@@ -5,15 +5,23 @@ import io.pigeonstreams.generate.PreferenceScorer;
 import java.util.List;
 
 /**
- * Which of a request's candidates is published (the best by the production scorer's scores under
- * the configured {@link Candidates.Selection}) and which is the rejected side of its preference
- * pair (the worst by the same rule).
+ * Which of a request's candidates is published (and, for a request for two options, which is shown
+ * beside it: the runner-up, -1 with a single candidate) (the best by the production scorer's scores
+ * under the configured {@link Candidates.Selection}) and which is the rejected side of its
+ * preference pair (the worst by the same rule).
  */
-record CandidateSelection(int chosen, int rejected) {
+record CandidateSelection(int chosen, int rejected, int runnerUp) {
 
   static CandidateSelection of(List<PreferenceScorer.Scores> scores, Candidates.Selection rule) {
     double[] values = rule.values(scores);
-    return new CandidateSelection(Candidates.best(values), Candidates.worst(values));
+    int best = Candidates.best(values);
+    int second = -1;
+    for (int i = 0; i < values.length; i++) {
+      if (i != best && (second < 0 || values[i] > values[second])) {
+        second = i;
+      }
+    }
+    return new CandidateSelection(best, Candidates.worst(values), second);
   }
 
   /** A pair needs two candidates that differ in score. */

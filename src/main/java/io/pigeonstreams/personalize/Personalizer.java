@@ -93,8 +93,8 @@ public final class Personalizer {
   }
 
   /** The candidates a request asks for: {@code requested}, or the engine's default for 0. */
-  public int candidates(int requested) {
-    return validator.candidates(requested);
+  public int candidates(int requested, int options) {
+    return validator.candidates(requested, options);
   }
 
   /** A single request: a micro-batch of one. */

@@ -14,6 +14,7 @@ import java.time.Instant;
  * @param candidates how many candidates to generate (0: the engine's default)
  * @param experimentVariant the variant the request was assigned to, or null for the engine's
  * @param timestamp when the request was made (null: now), for the answer's latency
+ * @param options 1: one image; 2: two shown side by side, the user's pick makes a pair
  */
 public record Request(
     String requestId,
@@ -25,4 +26,5 @@ public record Request(
     Double alphaR,
     int candidates,
     String experimentVariant,
-    Instant timestamp) {}
+    Instant timestamp,
+    int options) {}

@@ -1,5 +1,6 @@
 package io.pigeonstreams.personalize;
 
+import io.pigeonstreams.generate.Candidates;
 import io.pigeonstreams.generate.HistoryEntry;
 import io.pigeonstreams.image.StickerImage;
 import java.io.IOException;
@@ -34,7 +35,8 @@ final class RequestValidator {
       double alphaH,
       List<Double> grid,
       Reference reference,
-      List<HistoryEntry> joined) {}
+      List<HistoryEntry> joined,
+      int options) {}
 
   private final Personalizer.Settings settings;
   private final CatalogTokenizer catalogTokens;
@@ -44,9 +46,16 @@ final class RequestValidator {
     this.catalogTokens = catalogTokens;
   }
 
-  /** The candidates a request asks for: its own count, or the engine's default for 0. */
-  int candidates(int requested) {
-    return requested == 0 ? settings.defaultCandidates() : requested;
+  /**
+   * The candidates a request asks for: its own count, or for 0 the engine's default (at least the
+   * paper's sweep, capped by the maximum, when it asks for two options).
+   */
+  int candidates(int requested, int options) {
+    int k = requested == 0 ? settings.defaultCandidates() : requested;
+    if (options == 2 && requested == 0 && k < 2) {
+      k = Math.min(settings.maxCandidates(), Candidates.PAPER_GRID_SIZE);
+    }
+    return k;
   }
 
   Prepared prepare(Request request, History history, Function<String, CatalogItem> catalog)
@@ -59,7 +68,13 @@ final class RequestValidator {
     }
     double alphaH = ratio("alpha_h", request.alphaH(), settings.defaultAlphaH());
     double alphaR = ratio("alpha_r", request.alphaR(), settings.defaultAlphaR());
-    int k = candidates(request.candidates());
+    if (request.options() != 1 && request.options() != 2) {
+      throw new Rejection("options must be 1 or 2, got " + request.options());
+    }
+    int k = candidates(request.candidates(), request.options());
+    if (request.options() == 2 && k < 2) {
+      throw new Rejection("two options need at least 2 candidates, got " + k);
+    }
     if (k < 1 || k > settings.maxCandidates()) {
       throw new Rejection(
           "candidates must be in [1, "
@@ -79,7 +94,13 @@ final class RequestValidator {
         }
       }
     }
-    return new Prepared(request, alphaH, CandidateSelection.alphaRs(k, alphaR), reference, joined);
+    return new Prepared(
+        request,
+        alphaH,
+        CandidateSelection.alphaRs(k, alphaR),
+        reference,
+        joined,
+        request.options());
   }
 
   private Reference reference(Request request, Function<String, CatalogItem> catalog)

@@ -51,7 +51,8 @@ public final class AvroMapping {
         r.getAlphaR(),
         r.getCandidates(),
         r.getExperimentVariant(),
-        r.getTimestamp());
+        r.getTimestamp(),
+        r.getOptions());
   }
 
   static History history(UserHistory h) {
@@ -132,6 +133,14 @@ public final class AvroMapping {
         .setAlphaH(a.alphaH())
         .setAlphaR(a.alphaR())
         .setScores(a.scores() == null ? null : scores(a.scores()))
+        .setAlternativeImageId(a.alternative() == null ? null : a.alternative().imageId())
+        .setAlternativeImage(
+            a.alternative() == null || a.alternative().image() == null
+                ? null
+                : ByteBuffer.wrap(a.alternative().image()))
+        .setAlternativeImageUri(a.alternative() == null ? null : a.alternative().imageUri())
+        .setAlternativeAlphaR(a.alternative() == null ? 0.0 : a.alternative().alphaR())
+        .setAlternativeScores(a.alternative() == null ? null : scores(a.alternative().scores()))
         .build();
   }
 
@@ -160,6 +169,30 @@ public final class AvroMapping {
         .setModelVersion(p.modelVersion())
         .setTimestamp(p.timestamp())
         .build();
+  }
+
+  /**
+   * What feedback on an answer's images needs: the chosen image's and, for a request for two
+   * options, the one shown beside it, each naming the other as its sibling.
+   */
+  static List<ServedImage> servedImages(Answer a, Served s) {
+    ServedImage chosen = servedImage(a, s);
+    Answer.Option o = a.alternative();
+    if (o == null) {
+      return List.of(chosen);
+    }
+    ServedImage other =
+        ServedImage.newBuilder(chosen)
+            .setImageId(o.imageId())
+            .setAlphaR(o.alphaR())
+            .setTokens(ints(o.tokens()))
+            .setImage(o.image() == null ? null : ByteBuffer.wrap(o.image()))
+            .setImageUri(o.imageUri())
+            .setScores(o.scores() == null ? null : scores(o.scores()))
+            .setSiblingImageId(a.imageId())
+            .build();
+    chosen.setSiblingImageId(o.imageId());
+    return List.of(chosen, other);
   }
 
   /** What feedback on an answer's image needs: the answer and its prompt, image and tokens. */

@@ -27,7 +27,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * (what was published, by image id) → the user's history ({@link HistoryPolicy}), a labelled
  * example for every positive or negative reaction, a catalog entry for a liked image (so that it
  * can stand in the history), and a USER_FEEDBACK preference pair when the reaction meets an
- * opposite one on another image of the same prompt ({@link Feedback#match}).
+ * opposite one on another image of the same prompt ({@link Feedback#match}), or at once when the
+ * user picks one of two options shown side by side (the other is rejected).
  *
  * <p>Feedback on an image this instance does not hold (unknown, or expired after {@code retention})
  * or that was served to another user is not dropped: it goes to the dead-letter topic with the
@@ -121,6 +122,21 @@ final class FeedbackProcessor implements Processor<String, Interaction, String, 
       }
     }
     context.forward(new Record<>(userId, AvroMapping.feedbackExample(image, event, label), ts));
+
+    // a pick between two options shown side by side: the pair is made directly
+    ServedImage sibling =
+        image.getSiblingImageId() == null ? null : served.get(image.getSiblingImageId());
+    if (label && sibling != null) {
+      image.setSiblingImageId(null);
+      sibling.setSiblingImageId(null);
+      served.put(imageId, image);
+      served.put(sibling.getImageId(), sibling);
+      context.forward(
+          new Record<>(
+              userId, AvroMapping.feedbackPair(image, sibling, Instant.ofEpochMilli(ts)), ts));
+      metrics.feedback("picked");
+      return;
+    }
 
     String key =
         Feedback.promptKey(

@@ -203,7 +203,8 @@ public final class RequestProcessor
   }
 
   private int images(PendingRequest p) {
-    return Math.max(1, personalizer.candidates(p.getRequest().getCandidates()));
+    return Math.max(
+        1, personalizer.candidates(p.getRequest().getCandidates(), p.getRequest().getOptions()));
   }
 
   private void answer(List<KeyValue<String, PendingRequest>> batch) {
@@ -242,7 +243,9 @@ public final class RequestProcessor
       String key = userId != null ? userId : p.getRequest().getRequestId();
       GeneratedImage image = AvroMapping.generatedImage(outcome.answer());
       if (outcome.served() != null) { // remembered for feedback on it
-        served.put(image.getImageId(), AvroMapping.servedImage(outcome.answer(), outcome.served()));
+        for (ServedImage s : AvroMapping.servedImages(outcome.answer(), outcome.served())) {
+          served.put(s.getImageId(), s);
+        }
       }
       context.forward(new Record<>(key, image, p.getRecordTimestamp()));
       if (outcome.pair() != null) {

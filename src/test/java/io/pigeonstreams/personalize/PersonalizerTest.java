@@ -137,10 +137,44 @@ class PersonalizerTest {
         personalizer(11, new NearestHistoryGenerator(), ClaimCheck.none());
     Request open = Requests.request("r1", "u1", Requests.itemId(6, 2)).build();
     assertThat(open.candidates()).isZero();
-    assertThat(elevenByDefault.candidates(open.candidates())).isEqualTo(11);
+    assertThat(elevenByDefault.candidates(open.candidates(), 1)).isEqualTo(11);
     assertThat(elevenByDefault.handle(open, history, catalog::get, 5_000).pair()).isNotNull();
     // and the default of the defaults is one candidate, no pair
     assertThat(handle(open).pair()).isNull();
+  }
+
+  @Test
+  void shouldShowTheBestTwoCandidatesSideBySideWhenAskedForTwoOptions() {
+    // Given a request for two options that leaves the candidate count to the engine (default 1)
+    Request two = Requests.request("r2", "u1", Requests.itemId(6, 2)).options(2).build();
+
+    // When it is handled
+    Personalizer.Outcome outcome = handle(two);
+
+    // Then it is answered once, with the paper's sweep's best and runner-up side by side
+    Answer answer = outcome.answer();
+    assertThat(answer.status()).isEqualTo(Answer.Status.OK);
+    assertThat(answer.alternative()).isNotNull();
+    assertThat(answer.alternative().imageId()).isEqualTo(answer.imageId() + "#2");
+    assertThat(answer.alternative().image()).isNotNull(); // (the retrieval baseline's images)
+    assertThat(answer.alternative().alphaR()).isNotEqualTo(answer.alphaR());
+    assertThat(answer.alternative().tokens()).isNotEmpty();
+    assertThat(outcome.pair()).isNotNull(); // the model's own pair, best vs worst of 11
+    assertThat(outcome.served().tokens()).isNotEmpty();
+    // and one option is the default
+    assertThat(handle(Requests.request("r3", "u1", Requests.itemId(6, 2)).build()).answer())
+        .extracting(Answer::alternative)
+        .isNull();
+  }
+
+  @Test
+  void shouldRejectTwoOptionsFromOneCandidateAndOtherOptionCounts() {
+    assertRejected(
+        Requests.request("r4", "u1", Requests.itemId(6, 2)).options(2).candidates(1),
+        "two options need at least 2 candidates, got 1");
+    assertRejected(
+        Requests.request("r5", "u1", Requests.itemId(6, 2)).options(3),
+        "options must be 1 or 2, got 3");
   }
 
   @Test

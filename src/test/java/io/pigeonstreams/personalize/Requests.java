@@ -19,6 +19,7 @@ final class Requests {
     private Double alphaH;
     private Double alphaR;
     private int candidates;
+    private int options = 1;
 
     private Builder(String requestId, String userId, String referenceItemId) {
       this.requestId = requestId;
@@ -41,6 +42,11 @@ final class Requests {
       return this;
     }
 
+    Builder options(int n) {
+      options = n;
+      return this;
+    }
+
     Builder referenceImage(byte[] png) {
       referenceImage = png;
       return this;
@@ -57,7 +63,8 @@ final class Requests {
           alphaR,
           candidates,
           null,
-          Instant.ofEpochMilli(1_000));
+          Instant.ofEpochMilli(1_000),
+          options);
     }
   }
 

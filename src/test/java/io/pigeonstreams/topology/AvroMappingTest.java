@@ -66,7 +66,8 @@ class AvroMappingTest {
             0,
             null,
             7,
-            Instant.ofEpochMilli(9));
+            Instant.ofEpochMilli(9),
+            null);
 
     // When it is mapped to the generated-images record
     GeneratedImage mapped = AvroMapping.generatedImage(rejected);

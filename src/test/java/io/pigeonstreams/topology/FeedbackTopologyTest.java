@@ -162,6 +162,36 @@ class FeedbackTopologyTest {
   }
 
   @Test
+  void shouldPairThePickOfTwoOptionsShownSideBySideWithTheOther() {
+    // Given a request answered with two options
+    requests.pipeInput(
+        "u1", Fixtures.request("r1", "u1", Fixtures.itemId(7, 2)).setOptions(2).build());
+    GeneratedImage answer = generated.readValue();
+    String first = answer.getImageId();
+    String second = answer.getAlternativeImageId();
+    assertThat(second).isEqualTo(first + "#2");
+    assertThat(answer.getAlternativeImage()).isNotNull();
+    KeyValueStore<String, ServedImage> store = driver.getKeyValueStore(PigeonTopology.SERVED_STORE);
+    assertThat(store.get(second).getSiblingImageId()).isEqualTo(first);
+    // (the 11 candidates behind the two options also made the model's own pair)
+    assertThat(pairs.readValue().getSource()).isEqualTo(PreferenceSource.MODEL_SCORE);
+
+    // When the user picks the second
+    react("u1", second, Action.LIKE, 100);
+
+    // Then that is a pair at once, the pick chosen, and a like of the first later pairs nothing
+    PreferencePair pair = pairs.readValue();
+    assertThat(pair.getSource()).isEqualTo(PreferenceSource.USER_FEEDBACK);
+    assertThat(pair.getChosenTokens()).isEqualTo(store.get(second).getTokens());
+    assertThat(pair.getRejectedTokens()).isEqualTo(store.get(first).getTokens());
+    assertThat(pair.getChosenAlphaR()).isEqualTo(answer.getAlternativeAlphaR());
+    assertThat(feedbackCount("picked")).isEqualTo(1);
+    react("u1", first, Action.LIKE, 101);
+    assertThat(pairs.isEmpty()).isTrue();
+    assertThat(examples.readValuesToList()).hasSize(2);
+  }
+
+  @Test
   void shouldKeepReactionsOfOtherPromptsAndNeutralOnesUnpaired() {
     String first = served("u1", "r1", Fixtures.itemId(7, 2));
     String other = served("u1", "r2", Fixtures.itemId(6, 0));
