@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       DatasetCommand.class,
       TrainCommand.class,
       EvalCommand.class,
+      ModelCommand.class,
       io.pigeonstreams.cli.BenchCommand.class
     })
 public final class PigeonCli {

@@ -15,13 +15,8 @@ final class EngineWiring {
 
   private EngineWiring() {}
 
-  /** The topology with micro-batching and meters. */
-  static Topology topology(
-      EngineConfig config,
-      EngineComponents c,
-      Topics topics,
-      Batching batching,
-      EngineMetrics metrics) {
+  /** The request pipeline around the configured components, timed by the engine's meters. */
+  static Personalizer personalizer(EngineConfig config, EngineComponents c, EngineMetrics metrics) {
     Personalizer personalizer =
         new Personalizer(
             new Personalizer.Settings(
@@ -41,10 +36,23 @@ final class EngineWiring {
                 config.getInt("pigeon.claimcheck.threshold.bytes"),
                 Path.of(config.get("pigeon.claimcheck.dir"))));
     personalizer.onStage(metrics::stage);
+    return personalizer;
+  }
+
+  /**
+   * The topology with micro-batching and meters; catalog items are tokenized by the model serving
+   * when they arrive.
+   */
+  static Topology topology(
+      EngineConfig config,
+      Personalizer personalizer,
+      Topics topics,
+      Batching batching,
+      EngineMetrics metrics) {
     return PigeonTopology.build(
         topics,
         new HistoryPolicy(config.getInt("pigeon.history.size")),
-        c.tokenizer(),
+        personalizer.currentTokenizer(),
         personalizer,
         config.getInt("pigeon.request.image.max.side"),
         batching,

@@ -10,6 +10,7 @@ import io.pigeonstreams.avro.CatalogEntry;
 import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.kafka.TopicAdmin;
 import io.pigeonstreams.metrics.EngineMetrics;
+import io.pigeonstreams.personalize.Personalizer;
 import io.pigeonstreams.topology.DeadLetterHandler;
 import io.pigeonstreams.topology.PigeonTopology;
 import io.pigeonstreams.topology.RequestProcessor.Batching;
@@ -48,6 +49,8 @@ public final class PigeonEngine implements AutoCloseable {
   private final EngineMetrics metrics = new EngineMetrics(registry);
   private final Batching batching;
   private final Topology topology;
+  private final Personalizer personalizer;
+  private ModelUpdates modelUpdates;
   private KafkaStreamsMetrics streamsMetrics;
   private java.util.concurrent.ScheduledExecutorService metricsRefresh;
   private final CountDownLatch running = new CountDownLatch(1);
@@ -62,7 +65,8 @@ public final class PigeonEngine implements AutoCloseable {
     try {
       this.topics = new Topics(config.asMap());
       this.batching = BatchingPolicy.of(config, components.generator());
-      this.topology = EngineWiring.topology(config, components, topics, batching, metrics);
+      this.personalizer = EngineWiring.personalizer(config, components, metrics);
+      this.topology = EngineWiring.topology(config, personalizer, topics, batching, metrics);
     } catch (RuntimeException e) {
       components.generator().close();
       throw e;
@@ -84,8 +88,9 @@ public final class PigeonEngine implements AutoCloseable {
     return registry.scrape();
   }
 
+  /** The model version the next micro-batch is generated with (hot-swapped versions included). */
   public String modelVersion() {
-    return components.generator().modelVersion();
+    return personalizer.modelVersion();
   }
 
   public Topology topology() {
@@ -141,6 +146,8 @@ public final class PigeonEngine implements AutoCloseable {
     streamsMetrics = new KafkaStreamsMetrics(ks, List.of(), metricsRefresh, METRICS_REFRESH);
     streamsMetrics.bindTo(registry);
     ks.start();
+    modelUpdates = new ModelUpdates(config, topics, personalizer, metrics, batching.maxImages());
+    modelUpdates.start();
   }
 
   /** Ready: Kafka Streams is RUNNING (all tasks assigned and restored). */
@@ -183,6 +190,9 @@ public final class PigeonEngine implements AutoCloseable {
 
   @Override
   public void close() {
+    if (modelUpdates != null) {
+      modelUpdates.close();
+    }
     KafkaStreams ks = streams;
     boolean closed = true;
     if (ks != null) {
@@ -199,6 +209,7 @@ public final class PigeonEngine implements AutoCloseable {
     }
     if (closed) {
       components.generator().close();
+      personalizer.closeCurrent(); // a version swapped in since the start
     } else {
       // a stream thread may still be inside the model: leave it to the process's exit
       LOG.warn("the model stays open: a stream thread may still be using it");

@@ -21,10 +21,14 @@ final class TopicPlan {
     Map<String, String> compacted =
         Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     for (Topic<String, ?> t : topics.all()) {
-      boolean table = t == topics.items || t == topics.catalog;
+      boolean table = t == topics.items || t == topics.catalog || t == topics.modelUpdates;
+      // model-updates: one partition, so that every instance reads the announcements in order
       specs.add(
           new TopicAdmin.TopicSpec(
-              t.name(), partitions, replication, table ? compacted : Map.of()));
+              t.name(),
+              t == topics.modelUpdates ? 1 : partitions,
+              replication,
+              table ? compacted : Map.of()));
     }
     for (Topic<String, ?> t : topics.inputs()) {
       specs.add(new TopicAdmin.TopicSpec(t.deadLetterTopic(), partitions, replication, Map.of()));

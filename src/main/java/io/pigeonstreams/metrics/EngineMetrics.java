@@ -120,6 +120,15 @@ public final class EngineMetrics {
         .increment();
   }
 
+  /** A model version announced on model-updates: {@code swapped} in or {@code refused}. */
+  public void modelSwap(String outcome) {
+    Counter.builder("pigeon.model.swaps")
+        .description("announced model versions swapped in or refused")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+  }
+
   /** Adds {@code delta} (negative when requests leave) to the pending gauge. */
   public void pending(long delta) {
     pending.addAndGet(delta);

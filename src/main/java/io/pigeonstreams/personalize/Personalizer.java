@@ -11,6 +11,8 @@ import io.pigeonstreams.personalize.RequestValidator.Rejection;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -58,9 +60,58 @@ public final class Personalizer {
    */
   public record Job(Request request, History history) {}
 
-  private final RequestValidator validator;
-  private final BatchPipeline pipeline;
-  private final AnswerBuilder answers;
+  /**
+   * The parts built around one set of model components. Micro-batches lease the current one for
+   * their whole run; {@link #swap} makes another current at the next batch boundary, and the old
+   * one's components are closed when its last batch has finished.
+   */
+  private static final class Parts {
+    final RequestValidator validator;
+    final BatchPipeline pipeline;
+    final AnswerBuilder answers;
+    final VisualTokenizer tokenizer;
+    final ImageGenerator generator;
+    final AutoCloseable owner;
+    final AtomicInteger users = new AtomicInteger();
+    volatile boolean retired;
+    final AtomicBoolean closed = new AtomicBoolean();
+
+    Parts(
+        Settings settings,
+        VisualTokenizer tokenizer,
+        HistoryMasker masker,
+        ImageGenerator generator,
+        PreferenceScorer scorer,
+        ClaimCheck claimCheck,
+        AutoCloseable owner) {
+      this.validator = new RequestValidator(settings, new CatalogTokenizer(tokenizer));
+      this.pipeline = new BatchPipeline(masker, generator, scorer);
+      this.answers = new AnswerBuilder(settings, generator, claimCheck, tokenizer.name());
+      this.tokenizer = tokenizer;
+      this.generator = generator;
+      this.owner = owner;
+    }
+
+    void release() {
+      if (users.decrementAndGet() == 0 && retired) {
+        closeOnce();
+      }
+    }
+
+    void closeOnce() {
+      if (owner != null && closed.compareAndSet(false, true)) {
+        try {
+          owner.close();
+        } catch (Exception e) {
+          throw new IllegalStateException("closing model " + generator.modelVersion(), e);
+        }
+      }
+    }
+  }
+
+  private final Settings settings;
+  private final ClaimCheck claimCheck;
+  private volatile Parts current;
   private volatile StageListener stages = StageListener.NONE;
 
   public Personalizer(
@@ -82,9 +133,76 @@ public final class Personalizer {
       ImageGenerator generator,
       PreferenceScorer scorer,
       ClaimCheck claimCheck) {
-    this.validator = new RequestValidator(settings, new CatalogTokenizer(tokenizer));
-    this.pipeline = new BatchPipeline(masker, generator, scorer);
-    this.answers = new AnswerBuilder(settings, generator, claimCheck, tokenizer.name());
+    this.settings = settings;
+    this.claimCheck = claimCheck;
+    this.current = new Parts(settings, tokenizer, masker, generator, scorer, claimCheck, null);
+  }
+
+  /**
+   * Serves the next micro-batches with other model components (a new model version): batches
+   * already running finish with the old ones, which are then closed through {@code owner} (the
+   * components first given to the constructor are the caller's to close).
+   */
+  public void swap(
+      VisualTokenizer tokenizer,
+      HistoryMasker masker,
+      ImageGenerator generator,
+      PreferenceScorer scorer,
+      AutoCloseable owner) {
+    Parts old = current;
+    current = new Parts(settings, tokenizer, masker, generator, scorer, claimCheck, owner);
+    old.retired = true;
+    if (old.users.get() == 0) {
+      old.closeOnce();
+    }
+  }
+
+  /** Closes the components the current model was swapped in with (not the constructor's). */
+  public void closeCurrent() {
+    current.retired = true;
+    if (current.users.get() == 0) {
+      current.closeOnce();
+    }
+  }
+
+  /** The model version the next micro-batch will be generated with. */
+  public String modelVersion() {
+    return current.generator.modelVersion();
+  }
+
+  /**
+   * A visual tokenizer that always tokenizes with the current model's (for catalog items arriving
+   * while versions change).
+   */
+  public VisualTokenizer currentTokenizer() {
+    return new VisualTokenizer() {
+      @Override
+      public String name() {
+        return current.tokenizer.name();
+      }
+
+      @Override
+      public int[] tokenize(float[] image) {
+        Parts p = lease();
+        try {
+          return p.tokenizer.tokenize(image);
+        } finally {
+          p.release();
+        }
+      }
+    };
+  }
+
+  /** The current parts, held until {@link Parts#release}. */
+  private Parts lease() {
+    while (true) {
+      Parts p = current;
+      p.users.incrementAndGet();
+      if (p == current) {
+        return p;
+      }
+      p.release(); // swapped meanwhile: take the new one
+    }
   }
 
   /** Where the stage timings of each micro-batch go (the engine's meters). */
@@ -94,7 +212,7 @@ public final class Personalizer {
 
   /** The candidates a request asks for: {@code requested}, or the engine's default for 0. */
   public int candidates(int requested, int options) {
-    return validator.candidates(requested, options);
+    return current.validator.candidates(requested, options);
   }
 
   /** A single request: a micro-batch of one. */
@@ -113,6 +231,18 @@ public final class Personalizer {
    */
   public List<Outcome> handleAll(
       List<Job> jobs, Function<String, CatalogItem> catalog, long nowMs) {
+    Parts parts = lease();
+    try {
+      return handleAll(parts, jobs, catalog, nowMs);
+    } finally {
+      parts.release();
+    }
+  }
+
+  private List<Outcome> handleAll(
+      Parts parts, List<Job> jobs, Function<String, CatalogItem> catalog, long nowMs) {
+    RequestValidator validator = parts.validator;
+    AnswerBuilder answers = parts.answers;
     long t0 = System.nanoTime();
     Outcome[] outcomes = new Outcome[jobs.size()];
     List<Prepared> ready = new ArrayList<>();
@@ -129,19 +259,20 @@ public final class Personalizer {
       }
     }
     stages.stage("prepare", System.nanoTime() - t0);
-    List<Outcome> served = serveAll(ready, nowMs);
+    List<Outcome> served = serveAll(parts, ready, nowMs);
     for (int j = 0; j < served.size(); j++) {
       outcomes[at.get(j)] = served.get(j);
     }
     return Arrays.asList(outcomes);
   }
 
-  private List<Outcome> serveAll(List<Prepared> batch, long nowMs) {
+  private List<Outcome> serveAll(Parts parts, List<Prepared> batch, long nowMs) {
     if (batch.isEmpty()) {
       return List.of();
     }
+    AnswerBuilder answers = parts.answers;
     try {
-      return generateAll(batch, nowMs);
+      return generateAll(parts, batch, nowMs);
     } catch (RuntimeException e) {
       if (batch.size() == 1) {
         // A generator failure still gets its one answer, with the cause.
@@ -151,14 +282,15 @@ public final class Personalizer {
       }
       List<Outcome> out = new ArrayList<>();
       for (Prepared p : batch) {
-        out.addAll(serveAll(List.of(p), nowMs));
+        out.addAll(serveAll(parts, List.of(p), nowMs));
       }
       return out;
     }
   }
 
-  private List<Outcome> generateAll(List<Prepared> batch, long nowMs) {
-    List<Generated> generated = pipeline.run(batch, stages);
+  private List<Outcome> generateAll(Parts parts, List<Prepared> batch, long nowMs) {
+    AnswerBuilder answers = parts.answers;
+    List<Generated> generated = parts.pipeline.run(batch, stages);
     long t0 = System.nanoTime();
     List<Outcome> out = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {

@@ -8,6 +8,7 @@ import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.Item;
+import io.pigeonstreams.avro.ModelUpdate;
 import io.pigeonstreams.avro.PendingRequest;
 import io.pigeonstreams.avro.PreferencePair;
 import io.pigeonstreams.avro.ServedImage;
@@ -29,6 +30,7 @@ public final class Topics {
   public static final String GENERATED_NAME = "generated-images";
   public static final String PAIRS_NAME = "preference-pairs";
   public static final String FEEDBACK_NAME = "feedback-labels";
+  public static final String MODEL_UPDATES_NAME = "model-updates";
 
   public final Topic<String, Item> items;
   public final Topic<String, CatalogEntry> catalog;
@@ -37,6 +39,7 @@ public final class Topics {
   public final Topic<String, GeneratedImage> generated;
   public final Topic<String, PreferencePair> pairs;
   public final Topic<String, FeedbackExample> feedbackLabels;
+  public final Topic<String, ModelUpdate> modelUpdates;
   public final Serde<UserHistory> historySerde;
   public final Serde<PendingRequest> pendingSerde;
   public final Serde<ServedImage> servedSerde;
@@ -52,6 +55,7 @@ public final class Topics {
     generated = new Topic<>(GENERATED_NAME, key, serde(GeneratedImage.class, config));
     pairs = new Topic<>(PAIRS_NAME, key, serde(PreferencePair.class, config));
     feedbackLabels = new Topic<>(FEEDBACK_NAME, key, serde(FeedbackExample.class, config));
+    modelUpdates = new Topic<>(MODEL_UPDATES_NAME, key, serde(ModelUpdate.class, config));
     historySerde = serde(UserHistory.class, config);
     pendingSerde = serde(PendingRequest.class, config);
     servedSerde = serde(ServedImage.class, config);
@@ -69,6 +73,7 @@ public final class Topics {
   }
 
   public List<Topic<String, ?>> all() {
-    return List.of(items, catalog, interactions, requests, generated, pairs, feedbackLabels);
+    return List.of(
+        items, catalog, interactions, requests, generated, pairs, feedbackLabels, modelUpdates);
   }
 }
