@@ -27,8 +27,8 @@ class ArchitectureTest {
   };
 
   /**
-   * cli → bench → engine → workload → topology → personalize → generate → model, with eval and
-   * train over generate, model and data. Each layer names who may use it.
+   * cli → loop (retraining) → bench → engine → workload → topology → personalize → generate →
+   * model, with eval and train over generate, model and data. Each layer names who may use it.
    */
   @ArchTest
   static final ArchRule layersPointOneWay =
@@ -38,6 +38,8 @@ class ArchitectureTest {
           .definedBy("io.pigeonstreams.cli..")
           .layer("bench")
           .definedBy("io.pigeonstreams.bench..")
+          .layer("loop")
+          .definedBy("io.pigeonstreams.loop..")
           .layer("engine")
           .definedBy("io.pigeonstreams.engine..")
           .layer("workload")
@@ -60,25 +62,27 @@ class ArchitectureTest {
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("bench")
           .mayOnlyBeAccessedByLayers("cli")
+          .whereLayer("loop")
+          .mayOnlyBeAccessedByLayers("cli")
           .whereLayer("engine")
-          .mayOnlyBeAccessedByLayers("cli", "bench")
+          .mayOnlyBeAccessedByLayers("cli", "bench", "loop")
           .whereLayer("workload")
           .mayOnlyBeAccessedByLayers("cli", "bench")
           .whereLayer("topology")
-          .mayOnlyBeAccessedByLayers("cli", "bench", "engine", "workload")
+          .mayOnlyBeAccessedByLayers("cli", "bench", "engine", "workload", "loop")
           .whereLayer("personalize")
           .mayOnlyBeAccessedByLayers("cli", "bench", "engine", "topology")
           .whereLayer("eval")
-          .mayOnlyBeAccessedByLayers("cli")
+          .mayOnlyBeAccessedByLayers("cli", "loop")
           .whereLayer("train")
-          .mayOnlyBeAccessedByLayers("cli", "eval")
+          .mayOnlyBeAccessedByLayers("cli", "eval", "loop")
           .whereLayer("generate")
           .mayOnlyBeAccessedByLayers(
               "cli", "bench", "engine", "workload", "topology", "personalize", "eval", "train")
           .whereLayer("model")
           .mayOnlyBeAccessedByLayers("cli", "bench", "engine", "generate", "eval", "train")
           .whereLayer("data")
-          .mayOnlyBeAccessedByLayers("cli", "bench", "workload", "eval", "train");
+          .mayOnlyBeAccessedByLayers("cli", "bench", "workload", "eval", "train", "loop");
 
   /** Avro classes, Kafka helpers, serdes, images and meters serve every layer and use none. */
   @ArchTest

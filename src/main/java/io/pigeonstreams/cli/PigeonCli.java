@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       EvalCommand.class,
       ModelCommand.class,
+      RetrainCommand.class,
       io.pigeonstreams.cli.BenchCommand.class
     })
 public final class PigeonCli {

@@ -97,6 +97,14 @@ public final class Generators {
     return List.copyOf(KNOWN.keySet());
   }
 
+  /**
+   * Checkpoint {@code checkpoint} of folder {@code dir} (with its tokenizer and taste encoder) as
+   * the engine runs it by default: 11 candidates, the best by the balanced rule, alpha_h 0.2.
+   */
+  public static StickerGenerator pigeonAt(String name, Path dir, String checkpoint) {
+    return withModel(() -> new PigeonGenerator(name, dir, checkpoint, 0.2, Inference.DEFAULTS));
+  }
+
   /** A generator with the weights under {@code models/}. */
   public static StickerGenerator create(String name) {
     return create(name, Path.of("models"), Inference.DEFAULTS);

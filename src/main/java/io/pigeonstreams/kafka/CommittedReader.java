@@ -53,4 +53,53 @@ public final class CommittedReader {
     }
     return out;
   }
+
+  /**
+   * Every committed record of {@code topic} written at or after {@code since} (null: from the
+   * beginning) up to the end offsets at the time of the call, with their keys; records that cannot
+   * be decoded are skipped and counted in the log.
+   */
+  public static <V> List<org.apache.kafka.clients.consumer.ConsumerRecord<String, V>> readToEnd(
+      String bootstrapServers,
+      String topic,
+      Deserializer<V> deserializer,
+      java.time.Instant since) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<ConsumerRecord<String, V>> out = new ArrayList<>();
+    try (KafkaConsumer<String, V> consumer =
+        new KafkaConsumer<>(p, new StringDeserializer(), deserializer)) {
+      List<org.apache.kafka.common.TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition()))
+              .toList();
+      consumer.assign(partitions);
+      java.util.Map<org.apache.kafka.common.TopicPartition, Long> end =
+          consumer.endOffsets(partitions);
+      if (since == null) {
+        consumer.seekToBeginning(partitions);
+      } else {
+        java.util.Map<org.apache.kafka.common.TopicPartition, Long> times =
+            new java.util.HashMap<>();
+        partitions.forEach(tp -> times.put(tp, since.toEpochMilli()));
+        consumer
+            .offsetsForTimes(times)
+            .forEach((tp, o) -> consumer.seek(tp, o == null ? end.get(tp) : o.offset()));
+      }
+      long deadline = System.currentTimeMillis() + 120_000;
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+          && System.currentTimeMillis() < deadline) {
+        try {
+          for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(200))) {
+            out.add(r);
+          }
+        } catch (org.apache.kafka.common.errors.RecordDeserializationException e) {
+          consumer.seek(e.topicPartition(), e.offset() + 1);
+        }
+      }
+    }
+    return out;
+  }
 }
