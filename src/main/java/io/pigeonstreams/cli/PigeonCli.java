@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       ModelCommand.class,
       RetrainCommand.class,
+      ExportCommand.class,
       io.pigeonstreams.cli.BenchCommand.class
     })
 public final class PigeonCli {
