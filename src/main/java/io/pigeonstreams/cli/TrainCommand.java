@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
       TrainSftCommand.class,
       TrainScorerCommand.class,
       TrainDpoCommand.class,
-      TrainUNetCommand.class
+      TrainUNetCommand.class,
+      TrainReactionsCommand.class
     })
 final class TrainCommand {}
