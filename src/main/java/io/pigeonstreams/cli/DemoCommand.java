@@ -56,6 +56,14 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin SimulationOptions simulation;
 
   @Option(
+      names = "--feedback-rounds",
+      description =
+          "Run the feedback loop instead: N rounds of serve (two options per request), simulated"
+              + " users react, retrain, gate, announce, swap; --requests is per round"
+              + " (default here 64).")
+  Integer feedbackRounds;
+
+  @Option(
       names = "--generator",
       defaultValue = "pigeon",
       description =
@@ -93,6 +101,32 @@ final class DemoCommand implements Callable<Integer> {
     StickerDataset ds = data.load();
     Benchmark benchmark = new UserSimulator(ds).simulate(config);
     Files.createDirectories(out);
+    if (feedbackRounds != null) {
+      if (feedbackRounds < 1) {
+        throw new ParameterException(
+            spec.commandLine(), "--feedback-rounds must be >= 1, got " + feedbackRounds);
+      }
+      int perRound =
+          spec.commandLine().getParseResult().hasMatchedOption("--requests") ? requests : 64;
+      Path log = out.resolve(LOG_NAME);
+      ConsoleDiversion diversion = verbose ? null : ConsoleDiversion.to(log);
+      try {
+        // the benchmark's full simulation, so that there are enough TEST requests per round
+        Benchmark full = new UserSimulator(ds).simulate(simulation.config(Math.max(users, 2000)));
+        new io.pigeonstreams.cli.demo.FeedbackRounds(
+                new io.pigeonstreams.cli.demo.FeedbackRounds.Settings(
+                    feedbackRounds, perRound, out),
+                ds,
+                full,
+                console)
+            .run();
+      } finally {
+        if (diversion != null) {
+          diversion.close();
+        }
+      }
+      return 0;
+    }
     DemoRun run =
         new DemoRun(
             new DemoRun.Settings(requests, duration, out, generator), ds, benchmark, console);
