@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Hot swap on a real broker (issue #12): a version announced on model-updates is loaded, checked
  * and swapped in while requests keep coming; a corrupt one is refused while the old one serves; a
- * rollback swaps back. Every request is answered exactly once, stamped with the version that made
- * it.
+ * rollback swaps back; a second instance of the same application converges to the same versions.
+ * Every request is answered exactly once, stamped with the version that made it.
  */
 @Tag("integration")
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -63,9 +63,24 @@ class ModelSwapTest {
                   storeDir.toString()));
       ModelStore store = new ModelStore(storeDir);
       Path models = Path.of("models", "pigeon");
+      EngineConfig second =
+          EngineConfig.of(
+              Map.of(
+                  "bootstrap.servers",
+                  kafka.bootstrapServers(),
+                  "application.id",
+                  config.get("application.id"),
+                  "state.dir",
+                  tmp.resolve("state-2").toString(),
+                  "pigeon.topics.partitions",
+                  "1",
+                  "pigeon.model.store",
+                  storeDir.toString()));
       try (PigeonEngine engine = new PigeonEngine(config, EngineComponents.of(config));
+          PigeonEngine other = new PigeonEngine(second, EngineComponents.of(second));
           TopicProducer producer = TopicProducer.connect(kafka.bootstrapServers(), 5)) {
         engine.start();
+        other.start();
         assertThat(engine.awaitReady(Duration.ofSeconds(60))).isTrue();
         String stage1 = engine.modelVersion();
         assertThat(stage1).startsWith("pigeon-sft@");
@@ -99,8 +114,9 @@ class ModelSwapTest {
           producer.flush();
           Thread.sleep(300);
         }
-        // Then the engine swaps to it
+        // Then both instances swap to it
         await(() -> engine.modelVersion().equals(stage2.getVersion()), "swap to stage 2");
+        await(() -> other.modelVersion().equals(stage2.getVersion()), "second instance swaps");
         assertThat(Files.readString(Path.of(stage2.getLocation()).resolve("card.md")))
             .contains("| parent | " + stage1);
 
@@ -122,6 +138,7 @@ class ModelSwapTest {
         ModelStore.announce(
             kafka.bootstrapServers(), config.asMap(), store.find(stage1, null, "rollback"));
         await(() -> engine.modelVersion().equals(stage1), "rollback to stage 1");
+        await(() -> other.modelVersion().equals(stage1), "second instance rolls back");
         producer.send(
             topics.requests, "u1", Records.request("r" + sent++, "u1", REFERENCE).build());
         producer.flush();
