@@ -34,6 +34,25 @@ public interface ImageGenerator extends AutoCloseable {
     return 0;
   }
 
+  /**
+   * The warm-up loop of a generator with a model: at each batch size of 1, 2, 4, ... up to {@code
+   * rows}, runs {@code warm} (allocation), then {@code timed}, which is timed.
+   *
+   * @return ms per row of the timed run at {@code rows}
+   */
+  static double timeBatches(
+      int rows, java.util.function.IntConsumer warm, java.util.function.IntConsumer timed) {
+    for (int b = 1; ; b = Math.min(rows, b * 2)) {
+      warm.accept(b);
+      long start = System.nanoTime();
+      timed.accept(b);
+      double msPerRow = (System.nanoTime() - start) / 1e6 / b;
+      if (b == rows) {
+        return msPerRow;
+      }
+    }
+  }
+
   @Override
   default void close() {}
 }

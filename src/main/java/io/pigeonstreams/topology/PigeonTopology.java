@@ -135,20 +135,27 @@ public final class PigeonTopology {
                 HISTORY_STORE,
                 SERVED_STORE,
                 SLOTS_STORE);
-    feedback
-        .filter((k, v) -> v instanceof FeedbackExample, Named.as("labelled-feedback"))
-        .mapValues(v -> (FeedbackExample) v, Named.as("as-example"))
-        .to(
-            topics.feedbackLabels.name(),
-            topics.feedbackLabels.produced().withName("feedback-labels-sink"));
-    feedback
-        .filter((k, v) -> v instanceof PreferencePair, Named.as("feedback-pairs"))
-        .mapValues(v -> (PreferencePair) v, Named.as("as-feedback-pair"))
-        .to(topics.pairs.name(), topics.pairs.produced().withName("feedback-pairs-sink"));
-    feedback
-        .filter((k, v) -> v instanceof CatalogEntry, Named.as("liked-images"))
-        .mapValues(v -> (CatalogEntry) v, Named.as("as-catalog-entry"))
-        .to(topics.catalog.name(), topics.catalog.produced().withName("liked-images-sink"));
+    route(
+        feedback,
+        FeedbackExample.class,
+        topics.feedbackLabels,
+        "labelled-feedback",
+        "as-example",
+        "feedback-labels-sink");
+    route(
+        feedback,
+        PreferencePair.class,
+        topics.pairs,
+        "feedback-pairs",
+        "as-feedback-pair",
+        "feedback-pairs-sink");
+    route(
+        feedback,
+        CatalogEntry.class,
+        topics.catalog,
+        "liked-images",
+        "as-catalog-entry",
+        "liked-images-sink");
 
     // generation-requests → pending (micro-batch) → join history → mask → generate → score →
     // generated-images (+ preference-pairs)
@@ -164,15 +171,32 @@ public final class PigeonTopology {
                 HISTORY_STORE,
                 PENDING_STORE,
                 SERVED_STORE);
-    answers
-        .filter((user, answer) -> answer instanceof GeneratedImage, Named.as("images"))
-        .mapValues(answer -> (GeneratedImage) answer, Named.as("as-image"))
-        .to(topics.generated.name(), topics.generated.produced().withName("generated-images-sink"));
-    answers
-        .filter((user, answer) -> answer instanceof PreferencePair, Named.as("pairs"))
-        .mapValues(answer -> (PreferencePair) answer, Named.as("as-pair"))
-        .to(topics.pairs.name(), topics.pairs.produced().withName("preference-pairs-sink"));
+    route(
+        answers,
+        GeneratedImage.class,
+        topics.generated,
+        "images",
+        "as-image",
+        "generated-images-sink");
+    route(answers, PreferencePair.class, topics.pairs, "pairs", "as-pair", "preference-pairs-sink");
     return builder.build();
+  }
+
+  /**
+   * Sends the records of {@code type} among a processor's outputs to {@code topic}, through nodes
+   * named {@code filter}, {@code cast} and {@code sink}.
+   */
+  private static <V extends SpecificRecord> void route(
+      KStream<String, SpecificRecord> outputs,
+      Class<V> type,
+      Topic<String, V> topic,
+      String filter,
+      String cast,
+      String sink) {
+    outputs
+        .filter((key, value) -> type.isInstance(value), Named.as(filter))
+        .mapValues(type::cast, Named.as(cast))
+        .to(topic.name(), topic.produced().withName(sink));
   }
 
   private static CatalogEntry catalogEntry(

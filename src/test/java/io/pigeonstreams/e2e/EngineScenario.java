@@ -212,20 +212,7 @@ abstract class EngineScenario {
   }
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (true) {
-      try {
-        if (condition.getAsBoolean()) {
-          return;
-        }
-      } catch (RuntimeException notYet) {
-        // stores are not queryable during a rebalance
-      }
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(100);
-    }
+    Await.until(condition, what, Duration.ofSeconds(60));
   }
 
   /** A catalog item whose style is its id's prefix ({@code style/name}). */

@@ -168,19 +168,6 @@ class ModelSwapTest {
   }
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 90_000;
-    while (true) {
-      try {
-        if (condition.getAsBoolean()) {
-          return;
-        }
-      } catch (RuntimeException notYet) {
-        // stores are not queryable during a rebalance
-      }
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(100);
-    }
+    Await.until(condition, what, Duration.ofSeconds(90));
   }
 }

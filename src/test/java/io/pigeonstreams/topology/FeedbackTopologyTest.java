@@ -21,8 +21,6 @@ import io.pigeonstreams.metrics.EngineMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -83,12 +81,11 @@ class FeedbackTopologyTest {
   }
 
   private <V> TestInputTopic<String, V> input(Topic<String, V> t) {
-    return driver.createInputTopic(t.name(), new StringSerializer(), t.valueSerde().serializer());
+    return Fixtures.input(driver, t);
   }
 
   private <V> TestOutputTopic<String, V> output(Topic<String, V> t) {
-    return driver.createOutputTopic(
-        t.name(), new StringDeserializer(), t.valueSerde().deserializer());
+    return Fixtures.output(driver, t);
   }
 
   /** The id of the image that answered request {@code id} of {@code user}. */

@@ -105,6 +105,24 @@ public final class Fixtures {
         topics, new NearestHistoryGenerator(), Batching.perRecord(), EngineMetrics.none());
   }
 
+  /** A driver's input topic for {@code t}, with its serdes. */
+  public static <V> org.apache.kafka.streams.TestInputTopic<String, V> input(
+      org.apache.kafka.streams.TopologyTestDriver driver, Topic<String, V> t) {
+    return driver.createInputTopic(
+        t.name(),
+        new org.apache.kafka.common.serialization.StringSerializer(),
+        t.valueSerde().serializer());
+  }
+
+  /** A driver's output topic for {@code t}, with its serdes. */
+  public static <V> org.apache.kafka.streams.TestOutputTopic<String, V> output(
+      org.apache.kafka.streams.TopologyTestDriver driver, Topic<String, V> t) {
+    return driver.createOutputTopic(
+        t.name(),
+        new org.apache.kafka.common.serialization.StringDeserializer(),
+        t.valueSerde().deserializer());
+  }
+
   /** Kafka Streams settings for the test driver: exactly-once and the dead-letter handlers. */
   public static Properties streamsProperties() {
     Properties p = new Properties();

@@ -15,7 +15,6 @@ import io.pigeonstreams.avro.UserHistory;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -55,12 +54,11 @@ class PigeonTopologyTest {
   }
 
   private <V> TestInputTopic<String, V> input(Topic<String, V> t) {
-    return driver.createInputTopic(t.name(), new StringSerializer(), t.valueSerde().serializer());
+    return Fixtures.input(driver, t);
   }
 
   private <V> TestOutputTopic<String, V> output(Topic<String, V> t) {
-    return driver.createOutputTopic(
-        t.name(), new StringDeserializer(), t.valueSerde().deserializer());
+    return Fixtures.output(driver, t);
   }
 
   /** Given emoji 0..6 in the google style and emoji 7 in openmoji in the catalog. */

@@ -14,6 +14,7 @@ import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.engine.ModelStore;
 import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.eval.judge.Judge;
+import io.pigeonstreams.eval.judge.Ranking;
 import io.pigeonstreams.image.StickerImage;
 import io.pigeonstreams.kafka.CommittedReader;
 import io.pigeonstreams.kafka.EmbeddedKafkaCluster;
@@ -290,25 +291,10 @@ public final class FeedbackRounds {
     int styleHits = 0;
     int idHits = 0;
     for (int i = 0; i < images.size(); i++) {
-      styleHits += argmax(s[i]) == samples.get(i).preferredStyle() ? 1 : 0;
-      int target = samples.get(i).target().emoji();
-      int rank = 0;
-      for (float v : id[i]) {
-        rank += v > id[i][target] ? 1 : 0;
-      }
-      idHits += rank < 5 ? 1 : 0;
+      styleHits += Ranking.argmax(s[i]) == samples.get(i).preferredStyle() ? 1 : 0;
+      idHits += Ranking.rankOf(id[i], samples.get(i).target().emoji()) < 5 ? 1 : 0;
     }
     return new double[] {styleHits / (double) images.size(), idHits / (double) images.size()};
-  }
-
-  private static int argmax(float[] v) {
-    int best = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 
   private void write(List<Round> rounds) throws java.io.IOException {

@@ -254,18 +254,13 @@ public final class PigeonComponents implements HistoryMasker, ImageGenerator {
         new GenerationContext(
             "warm-up", MaskedHistory.unmasked(history), null, tokens, "warm up", List.of(0.5));
     Task mask = new Task(history, 0.2, null, tokens);
-    double msPerRow = 0;
-    for (int b = 1; ; b = Math.min(rows, b * 2)) {
-      List<GenerationContext> batch = java.util.Collections.nCopies(b, one);
-      keepAll(java.util.Collections.nCopies(b, mask));
-      generateAll(batch);
-      long start = System.nanoTime();
-      generateAll(batch);
-      msPerRow = (System.nanoTime() - start) / 1e6 / b;
-      if (b == rows) {
-        return msPerRow;
-      }
-    }
+    return ImageGenerator.timeBatches(
+        rows,
+        b -> {
+          keepAll(java.util.Collections.nCopies(b, mask));
+          generateAll(java.util.Collections.nCopies(b, one));
+        },
+        b -> generateAll(java.util.Collections.nCopies(b, one)));
   }
 
   @Override

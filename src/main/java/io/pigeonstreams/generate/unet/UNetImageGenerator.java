@@ -91,17 +91,10 @@ public final class UNetImageGenerator implements ImageGenerator {
     GenerationContext one =
         new GenerationContext(
             "warm-up", MaskedHistory.unmasked(history), blank, tokens, "warm up", List.of(0.5));
-    double msPerRow = 0;
-    for (int b = 1; ; b = Math.min(rows, b * 2)) {
-      List<GenerationContext> batch = Collections.nCopies(b, one);
-      generateAll(batch);
-      long start = System.nanoTime();
-      generateAll(batch);
-      msPerRow = (System.nanoTime() - start) / 1e6 / b;
-      if (b == rows) {
-        return msPerRow;
-      }
-    }
+    return ImageGenerator.timeBatches(
+        rows,
+        b -> generateAll(Collections.nCopies(b, one)),
+        b -> generateAll(Collections.nCopies(b, one)));
   }
 
   @Override
