@@ -70,16 +70,26 @@ class PigeonEngineTest {
   void shouldPlanCompactedTablesAndADeadLetterTopicPerInput() {
     // Given the engine's topics at 3 partitions
     try (PigeonEngine engine = new PigeonEngine(config(Map.of()), EngineComponents.retrieval())) {
-      // Then items and catalog are compacted, every input has its -dlq, all have 3 partitions
+      // Then items, catalog and model-updates are compacted, every input has its -dlq, all have
+      // 3 partitions but model-updates (1: every instance reads the announcements in order)
       Map<String, TopicSpec> specs =
           engine.topicSpecs().stream()
               .collect(java.util.stream.Collectors.toMap(TopicSpec::name, s -> s));
       assertThat(specs.get("items").configs()).containsEntry("cleanup.policy", "compact");
       assertThat(specs.get("catalog").configs()).containsEntry("cleanup.policy", "compact");
+      assertThat(specs.get("model-updates").configs()).containsEntry("cleanup.policy", "compact");
       assertThat(specs.get("interactions").configs()).isEmpty();
       assertThat(specs)
-          .containsKeys("items-dlq", "catalog-dlq", "interactions-dlq", "generation-requests-dlq");
-      assertThat(specs.values()).allSatisfy(s -> assertThat(s.partitions()).isEqualTo(3));
+          .containsKeys(
+              "items-dlq",
+              "catalog-dlq",
+              "interactions-dlq",
+              "generation-requests-dlq",
+              "feedback-labels");
+      assertThat(specs.get("model-updates").partitions()).isEqualTo(1);
+      assertThat(specs.values())
+          .filteredOn(s -> !s.name().equals("model-updates"))
+          .allSatisfy(s -> assertThat(s.partitions()).isEqualTo(3));
     }
   }
 }
