@@ -21,7 +21,11 @@ final class TopicPlan {
     Map<String, String> compacted =
         Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     for (Topic<String, ?> t : topics.all()) {
-      boolean table = t == topics.items || t == topics.catalog || t == topics.modelUpdates;
+      boolean table =
+          t == topics.items
+              || t == topics.catalog
+              || t == topics.modelUpdates
+              || t == topics.experiments;
       // model-updates: one partition, so that every instance reads the announcements in order
       specs.add(
           new TopicAdmin.TopicSpec(

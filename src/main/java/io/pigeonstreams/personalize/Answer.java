@@ -13,6 +13,7 @@ import java.util.List;
  * @param historyItemIds the user's history as joined with the catalog, most recent first
  * @param maskedHistoryItemIds the part of it the mask generator masked
  * @param scores the chosen image's scores (null when REJECTED)
+ * @param experimentId the experiment that assigned the variant, or null
  * @param alternative the second option of a request for two, or null
  */
 public record Answer(
@@ -25,6 +26,7 @@ public record Answer(
     String imageUri,
     String modelVersion,
     String experimentVariant,
+    String experimentId,
     List<String> historyItemIds,
     List<String> maskedHistoryItemIds,
     double alphaH,

@@ -170,6 +170,7 @@ final class AnswerBuilder {
         request.experimentVariant() != null
             ? request.experimentVariant()
             : settings.experimentVariant(),
+        request.experimentId(),
         historyIds,
         maskedIds,
         alphaH,

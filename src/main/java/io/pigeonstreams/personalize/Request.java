@@ -15,6 +15,7 @@ import java.time.Instant;
  * @param experimentVariant the variant the request was assigned to, or null for the engine's
  * @param timestamp when the request was made (null: now), for the answer's latency
  * @param options 1: one image; 2: two shown side by side, the user's pick makes a pair
+ * @param experimentId the experiment that assigned {@code experimentVariant}, or null
  */
 public record Request(
     String requestId,
@@ -27,4 +28,34 @@ public record Request(
     int candidates,
     String experimentVariant,
     Instant timestamp,
-    int options) {}
+    int options,
+    String experimentId) {
+
+  /** A request outside any experiment. */
+  public Request(
+      String requestId,
+      String userId,
+      String referenceItemId,
+      byte[] referenceImage,
+      String instruction,
+      Double alphaH,
+      Double alphaR,
+      int candidates,
+      String experimentVariant,
+      Instant timestamp,
+      int options) {
+    this(
+        requestId,
+        userId,
+        referenceItemId,
+        referenceImage,
+        instruction,
+        alphaH,
+        alphaR,
+        candidates,
+        experimentVariant,
+        timestamp,
+        options,
+        null);
+  }
+}

@@ -1,6 +1,9 @@
 package io.pigeonstreams.topology;
 
 import io.pigeonstreams.avro.CatalogEntry;
+import io.pigeonstreams.avro.Experiment;
+import io.pigeonstreams.avro.ExperimentStatus;
+import io.pigeonstreams.avro.Exposure;
 import io.pigeonstreams.avro.FeedbackExample;
 import io.pigeonstreams.avro.FeedbackSlot;
 import io.pigeonstreams.avro.GeneratedImage;
@@ -13,6 +16,7 @@ import io.pigeonstreams.avro.PreferenceSource;
 import io.pigeonstreams.avro.ServedImage;
 import io.pigeonstreams.avro.Status;
 import io.pigeonstreams.avro.UserHistory;
+import io.pigeonstreams.avro.Variant;
 import io.pigeonstreams.generate.PreferenceScorer;
 import io.pigeonstreams.image.StickerImage;
 import io.pigeonstreams.personalize.Action;
@@ -25,6 +29,7 @@ import io.pigeonstreams.personalize.HistoryItem;
 import io.pigeonstreams.personalize.NewItem;
 import io.pigeonstreams.personalize.Request;
 import io.pigeonstreams.personalize.Served;
+import io.pigeonstreams.personalize.experiment.ExperimentPlan;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -122,6 +127,7 @@ public final class AvroMapping {
         .setImageId(a.imageId())
         .setModelVersion(a.modelVersion())
         .setExperimentVariant(a.experimentVariant())
+        .setExperimentId(a.experimentId())
         .setLatencyMs(a.latencyMs())
         .setTimestamp(a.timestamp())
         .setStatus(Status.valueOf(a.status().name()))
@@ -168,6 +174,40 @@ public final class AvroMapping {
         .setSource(PreferenceSource.MODEL_SCORE)
         .setModelVersion(p.modelVersion())
         .setTimestamp(p.timestamp())
+        .build();
+  }
+
+  /** An experiment's definition as the request path applies it. */
+  static ExperimentPlan experimentPlan(Experiment e) {
+    List<ExperimentPlan.Variant> variants = new ArrayList<>();
+    for (Variant v : e.getVariants()) {
+      variants.add(
+          new ExperimentPlan.Variant(
+              v.getName(), v.getWeight(), v.getAlphaH(), v.getAlphaR(), v.getCandidates()));
+    }
+    return new ExperimentPlan(
+        e.getId(),
+        e.getStatus() == ExperimentStatus.RUNNING,
+        variants,
+        e.getCoverage(),
+        e.getHashSeed(),
+        e.getHashVersion(),
+        List.copyOf(e.getMetrics()),
+        e.getStartAt().toEpochMilli(),
+        e.getStopAt() == null ? null : e.getStopAt().toEpochMilli());
+  }
+
+  /** The exposure an answer of an experiment's variant makes. */
+  static Exposure exposure(Answer a) {
+    return Exposure.newBuilder()
+        .setExperimentId(a.experimentId())
+        .setVariant(a.experimentVariant())
+        .setUserId(a.userId())
+        .setRequestId(a.requestId())
+        .setImageId(a.imageId())
+        .setStatus(Status.valueOf(a.status().name()))
+        .setLatencyMs(a.latencyMs())
+        .setTimestamp(a.timestamp())
         .build();
   }
 

@@ -58,7 +58,14 @@ public final class DeadLetterHandler
    * batch's state or output, so the transaction is aborted and the batch replayed, not skipped.
    */
   static final java.util.Set<String> BATCH_NODES =
-      java.util.Set.of("join-mask-generate", "images", "as-image", "pairs", "as-pair");
+      java.util.Set.of(
+          "join-mask-generate",
+          "images",
+          "as-image",
+          "pairs",
+          "as-pair",
+          "exposures",
+          "as-exposure");
 
   @Override
   public ProcessingExceptionHandler.Response handleError(

@@ -1,6 +1,8 @@
 package io.pigeonstreams.topology;
 
 import io.pigeonstreams.avro.CatalogEntry;
+import io.pigeonstreams.avro.Experiment;
+import io.pigeonstreams.avro.Exposure;
 import io.pigeonstreams.avro.FeedbackExample;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.Interaction;
@@ -38,6 +40,7 @@ public final class PigeonTopology {
   public static final String PENDING_STORE = "pending-requests";
   public static final String SERVED_STORE = "served-images";
   public static final String SLOTS_STORE = "feedback-slots";
+  public static final String EXPERIMENTS_STORE = "experiments-store";
 
   /**
    * How long published images are kept for feedback ({@code pigeon.feedback.retention.ms}), and how
@@ -104,6 +107,14 @@ public final class PigeonTopology {
         Materialized.<String, CatalogEntry, KeyValueStore<Bytes, byte[]>>as(CATALOG_STORE)
             .withKeySerde(topics.catalog.keySerde())
             .withValueSerde(topics.catalog.valueSerde()));
+
+    // experiments → a global table: every instance applies the same definitions
+    builder.globalTable(
+        topics.experiments.name(),
+        topics.experiments.consumed().withName("experiments"),
+        Materialized.<String, Experiment, KeyValueStore<Bytes, byte[]>>as(EXPERIMENTS_STORE)
+            .withKeySerde(topics.experiments.keySerde())
+            .withValueSerde(topics.experiments.valueSerde()));
 
     // interactions → user-history; feedback on generated images (joined with served-images) →
     // user-history, feedback-labels, preference-pairs (USER_FEEDBACK), catalog (liked images)
@@ -179,6 +190,7 @@ public final class PigeonTopology {
         "as-image",
         "generated-images-sink");
     route(answers, PreferencePair.class, topics.pairs, "pairs", "as-pair", "preference-pairs-sink");
+    route(answers, Exposure.class, topics.exposures, "exposures", "as-exposure", "exposures-sink");
     return builder.build();
   }
 

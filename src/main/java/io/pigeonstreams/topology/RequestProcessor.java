@@ -1,6 +1,7 @@
 package io.pigeonstreams.topology;
 
 import io.pigeonstreams.avro.CatalogEntry;
+import io.pigeonstreams.avro.Experiment;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.PendingRequest;
@@ -9,6 +10,9 @@ import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.metrics.EngineMetrics;
 import io.pigeonstreams.personalize.Answer;
 import io.pigeonstreams.personalize.Personalizer;
+import io.pigeonstreams.personalize.Request;
+import io.pigeonstreams.personalize.experiment.ExperimentPlan;
+import io.pigeonstreams.personalize.experiment.Experiments;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +82,7 @@ public final class RequestProcessor
   private KeyValueStore<String, PendingRequest> pending;
   private KeyValueStore<String, ServedImage> served;
   private ReadOnlyKeyValueStore<String, ValueAndTimestamp<CatalogEntry>> catalog;
+  private ReadOnlyKeyValueStore<String, ValueAndTimestamp<Experiment>> experiments;
   private Cancellable timer;
   private long pendingCount;
   private long pendingImages;
@@ -96,6 +101,7 @@ public final class RequestProcessor
     this.pending = context.getStateStore(PigeonTopology.PENDING_STORE);
     this.served = context.getStateStore(PigeonTopology.SERVED_STORE);
     this.catalog = context.getStateStore(PigeonTopology.CATALOG_STORE);
+    this.experiments = context.getStateStore(PigeonTopology.EXPERIMENTS_STORE);
     // Kafka Streams may close and re-init this same instance (task suspended and resumed, or
     // revived after a corrupted state): count afresh
     pendingCount = 0;
@@ -209,13 +215,17 @@ public final class RequestProcessor
 
   private void answer(List<KeyValue<String, PendingRequest>> batch) {
     long now = context.currentSystemTimeMs();
+    // the definitions as they are at this batch boundary
+    List<ExperimentPlan> plans = experimentPlans();
     List<Personalizer.Job> jobs = new ArrayList<>();
     for (KeyValue<String, PendingRequest> kv : batch) {
       GenerationRequest request = kv.value.getRequest();
       String userId = userId(kv.value);
+      Request plain = AvroMapping.request(request);
+      Experiments.Assigned assigned = Experiments.assign(plans, userId, now);
       jobs.add(
           new Personalizer.Job(
-              AvroMapping.request(request),
+              assigned == null ? plain : assigned.apply(plain),
               userId == null ? null : AvroMapping.history(history.get(userId))));
       metrics.queueWait(Duration.ofMillis(Math.max(0, now - kv.value.getEnqueuedAt())));
     }
@@ -248,6 +258,11 @@ public final class RequestProcessor
         }
       }
       context.forward(new Record<>(key, image, p.getRecordTimestamp()));
+      if (outcome.answer().experimentId() != null) {
+        // in the same transaction as the answer: no exposure without it, nor it without one
+        context.forward(
+            new Record<>(key, AvroMapping.exposure(outcome.answer()), p.getRecordTimestamp()));
+      }
       if (outcome.pair() != null) {
         context.forward(
             new Record<>(key, AvroMapping.preferencePair(outcome.pair()), p.getRecordTimestamp()));
@@ -258,6 +273,19 @@ public final class RequestProcessor
       pendingImages -= images(p);
       metrics.pending(-1);
     }
+  }
+
+  private List<ExperimentPlan> experimentPlans() {
+    List<ExperimentPlan> out = new ArrayList<>();
+    try (KeyValueIterator<String, ValueAndTimestamp<Experiment>> all = experiments.all()) {
+      while (all.hasNext()) {
+        ValueAndTimestamp<Experiment> v = all.next().value;
+        if (v != null && v.value() != null) {
+          out.add(AvroMapping.experimentPlan(v.value()));
+        }
+      }
+    }
+    return out;
   }
 
   private static String userId(PendingRequest p) {

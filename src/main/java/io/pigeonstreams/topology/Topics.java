@@ -2,6 +2,8 @@ package io.pigeonstreams.topology;
 
 import io.pigeonstreams.avro.CatalogEntry;
 import io.pigeonstreams.avro.DeadLetter;
+import io.pigeonstreams.avro.Experiment;
+import io.pigeonstreams.avro.Exposure;
 import io.pigeonstreams.avro.FeedbackExample;
 import io.pigeonstreams.avro.FeedbackSlot;
 import io.pigeonstreams.avro.GeneratedImage;
@@ -31,6 +33,8 @@ public final class Topics {
   public static final String PAIRS_NAME = "preference-pairs";
   public static final String FEEDBACK_NAME = "feedback-labels";
   public static final String MODEL_UPDATES_NAME = "model-updates";
+  public static final String EXPERIMENTS_NAME = "experiments";
+  public static final String EXPOSURES_NAME = "exposures";
 
   public final Topic<String, Item> items;
   public final Topic<String, CatalogEntry> catalog;
@@ -40,6 +44,8 @@ public final class Topics {
   public final Topic<String, PreferencePair> pairs;
   public final Topic<String, FeedbackExample> feedbackLabels;
   public final Topic<String, ModelUpdate> modelUpdates;
+  public final Topic<String, Experiment> experiments;
+  public final Topic<String, Exposure> exposures;
   public final Serde<UserHistory> historySerde;
   public final Serde<PendingRequest> pendingSerde;
   public final Serde<ServedImage> servedSerde;
@@ -56,6 +62,8 @@ public final class Topics {
     pairs = new Topic<>(PAIRS_NAME, key, serde(PreferencePair.class, config));
     feedbackLabels = new Topic<>(FEEDBACK_NAME, key, serde(FeedbackExample.class, config));
     modelUpdates = new Topic<>(MODEL_UPDATES_NAME, key, serde(ModelUpdate.class, config));
+    experiments = new Topic<>(EXPERIMENTS_NAME, key, serde(Experiment.class, config));
+    exposures = new Topic<>(EXPOSURES_NAME, key, serde(Exposure.class, config));
     historySerde = serde(UserHistory.class, config);
     pendingSerde = serde(PendingRequest.class, config);
     servedSerde = serde(ServedImage.class, config);
@@ -74,6 +82,15 @@ public final class Topics {
 
   public List<Topic<String, ?>> all() {
     return List.of(
-        items, catalog, interactions, requests, generated, pairs, feedbackLabels, modelUpdates);
+        items,
+        catalog,
+        interactions,
+        requests,
+        generated,
+        pairs,
+        feedbackLabels,
+        modelUpdates,
+        experiments,
+        exposures);
   }
 }

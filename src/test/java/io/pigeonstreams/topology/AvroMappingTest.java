@@ -60,6 +60,7 @@ class AvroMappingTest {
             null,
             "v1",
             "control",
+            null,
             List.of(),
             List.of(),
             0,

@@ -1,0 +1,56 @@
+package io.pigeonstreams.personalize.experiment;
+
+import io.pigeonstreams.personalize.Request;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The experiments a request meets: of those running at the time, in id order, the first whose
+ * coverage includes the user assigns it (a user is in at most one experiment per request, so
+ * overrides never mix). The variant's overrides replace the request's own values.
+ */
+public final class Experiments {
+
+  /** A user's place in an experiment. */
+  public record Assigned(String experimentId, ExperimentPlan.Variant variant) {
+
+    /** The request with the variant's overrides and the variant's name. */
+    public Request apply(Request r) {
+      ExperimentPlan.Variant v = variant;
+      return new Request(
+          r.requestId(),
+          r.userId(),
+          r.referenceItemId(),
+          r.referenceImage(),
+          r.instruction(),
+          v.alphaH() != null ? v.alphaH() : r.alphaH(),
+          v.alphaR() != null ? v.alphaR() : r.alphaR(),
+          v.candidates() != null ? v.candidates() : r.candidates(),
+          v.name(),
+          r.timestamp(),
+          r.options(),
+          experimentId);
+    }
+  }
+
+  private Experiments() {}
+
+  /** The assignment of {@code userId} at {@code nowMs}, or null (no experiment includes it). */
+  public static Assigned assign(List<ExperimentPlan> plans, String userId, long nowMs) {
+    if (userId == null || userId.isBlank()) {
+      return null;
+    }
+    List<ExperimentPlan> active =
+        plans.stream()
+            .filter(p -> p.activeAt(nowMs) && p.problems().isEmpty())
+            .sorted(Comparator.comparing(ExperimentPlan::id))
+            .toList();
+    for (ExperimentPlan p : active) {
+      ExperimentPlan.Variant v = p.variantOf(userId);
+      if (v != null) {
+        return new Assigned(p.id(), v);
+      }
+    }
+    return null;
+  }
+}

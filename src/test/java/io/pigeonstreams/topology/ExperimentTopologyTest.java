@@ -1,0 +1,115 @@
+package io.pigeonstreams.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pigeonstreams.avro.Action;
+import io.pigeonstreams.avro.Experiment;
+import io.pigeonstreams.avro.ExperimentStatus;
+import io.pigeonstreams.avro.Exposure;
+import io.pigeonstreams.avro.GeneratedImage;
+import io.pigeonstreams.avro.GenerationRequest;
+import io.pigeonstreams.avro.Interaction;
+import io.pigeonstreams.avro.Item;
+import io.pigeonstreams.avro.Variant;
+import io.pigeonstreams.personalize.experiment.ExperimentPlan;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Experiments applied to requests, with an exposure beside each answer (issue #13). */
+class ExperimentTopologyTest {
+
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, Experiment> experiments;
+  private TestInputTopic<String, GenerationRequest> requests;
+  private TestOutputTopic<String, GeneratedImage> generated;
+  private TestOutputTopic<String, Exposure> exposures;
+
+  @BeforeEach
+  void startDriver() {
+    Topics topics = Fixtures.topics();
+    driver = new TopologyTestDriver(Fixtures.topology(topics), Fixtures.streamsProperties());
+    TestInputTopic<String, Item> items = Fixtures.input(driver, topics.items);
+    TestInputTopic<String, Interaction> interactions = Fixtures.input(driver, topics.interactions);
+    experiments = Fixtures.input(driver, topics.experiments);
+    requests = Fixtures.input(driver, topics.requests);
+    generated = Fixtures.output(driver, topics.generated);
+    exposures = Fixtures.output(driver, topics.exposures);
+    for (int e = 0; e < 6; e++) {
+      items.pipeInput(Fixtures.itemId(e, 0), Fixtures.item(e, 0));
+    }
+    for (String u : List.of("u1", "u2", "u3", "u4")) {
+      for (int e = 0; e < 5; e++) {
+        interactions.pipeInput(u, Fixtures.interaction(u, Fixtures.itemId(e, 0), Action.LIKE, e));
+      }
+    }
+  }
+
+  @AfterEach
+  void closeDriver() {
+    driver.close();
+  }
+
+  private static Experiment experiment(String id, double coverage, ExperimentStatus status) {
+    return Experiment.newBuilder()
+        .setId(id)
+        .setStatus(status)
+        .setVariants(
+            List.of(
+                new Variant("control", 0.5, null, null, null),
+                new Variant("no-mask", 0.5, 0.0, null, null)))
+        .setCoverage(coverage)
+        .setHashSeed("")
+        .setHashVersion(2)
+        .setMetrics(List.of("like_rate"))
+        .setStartAt(Instant.EPOCH)
+        .build();
+  }
+
+  @Test
+  void shouldApplyTheVariantAndWriteAnExposureBesideEveryAnswerOfTheExperiment() {
+    // Given an experiment over all users, half of them without the history mask
+    Experiment e = experiment("mask-vs-none", 1.0, ExperimentStatus.RUNNING);
+    experiments.pipeInput(e.getId(), e);
+    ExperimentPlan plan = AvroMapping.experimentPlan(e);
+
+    // When four users ask
+    for (String u : List.of("u1", "u2", "u3", "u4")) {
+      requests.pipeInput(u, Fixtures.request("r-" + u, u, Fixtures.itemId(5, 0)).build());
+    }
+
+    // Then each answer names the experiment and the user's variant, with its overrides applied
+    List<GeneratedImage> answers = generated.readValuesToList();
+    assertThat(answers).hasSize(4);
+    for (GeneratedImage a : answers) {
+      String expected = plan.variantOf(a.getUserId()).name();
+      assertThat(a.getExperimentId()).isEqualTo("mask-vs-none");
+      assertThat(a.getExperimentVariant()).isEqualTo(expected);
+      assertThat(a.getAlphaH()).isEqualTo(expected.equals("no-mask") ? 0.0 : 0.2);
+    }
+    // And one exposure per answer, naming the same request, image and variant
+    List<Exposure> seen = exposures.readValuesToList();
+    assertThat(seen).hasSize(4);
+    for (int i = 0; i < 4; i++) {
+      assertThat(seen.get(i).getRequestId()).isEqualTo(answers.get(i).getRequestId());
+      assertThat(seen.get(i).getImageId()).isEqualTo(answers.get(i).getImageId());
+      assertThat(seen.get(i).getVariant()).isEqualTo(answers.get(i).getExperimentVariant());
+    }
+  }
+
+  @Test
+  void shouldLeaveUsersOutsideCoverageOrStoppedExperimentsAloneWithoutExposure() {
+    experiments.pipeInput("off", experiment("off", 1.0, ExperimentStatus.STOPPED));
+    experiments.pipeInput("none", experiment("none", 0.0, ExperimentStatus.RUNNING));
+    requests.pipeInput("u1", Fixtures.request("r1", "u1", Fixtures.itemId(5, 0)).build());
+    GeneratedImage a = generated.readValue();
+    assertThat(a.getExperimentId()).isNull();
+    assertThat(a.getExperimentVariant()).isEqualTo("control"); // the configured default arm
+    assertThat(exposures.isEmpty()).isTrue();
+  }
+}
