@@ -1,0 +1,133 @@
+package io.pigeonstreams.personalize.experiment;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.IntStream;
+import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.commons.math3.stat.descriptive.StatisticalSummaryValues;
+import org.apache.commons.math3.stat.inference.ChiSquareTest;
+import org.apache.commons.math3.stat.inference.TTest;
+
+/**
+ * The experiments' statistics on sufficient statistics (n, Σx, Σx²), so that they can be computed
+ * from what the stream aggregates: relative lift with a 95% delta-method interval, Welch's t-test
+ * for means, the two-proportion z-test for rates, an always-valid p-value (mixture SPRT) that may
+ * be read at any time, the sample-ratio-mismatch chi-squared test, and Holm's correction.
+ * Distributions and tests come from Apache Commons Math.
+ */
+public final class Statistics {
+
+  private static final NormalDistribution NORMAL = new NormalDistribution();
+
+  /** The z of a two-sided 95% interval. */
+  public static final double Z95 = 1.959963984540054;
+
+  private Statistics() {}
+
+  /** A metric's sufficient statistics in one variant. */
+  public record Moments(long n, double sum, double sumSquares) {
+    public double mean() {
+      return n == 0 ? 0 : sum / n;
+    }
+
+    /** The sample variance (n − 1). */
+    public double variance() {
+      return n < 2 ? 0 : Math.max(0, (sumSquares - sum * sum / n) / (n - 1));
+    }
+
+    public Moments add(double x) {
+      return new Moments(n + 1, sum + x, sumSquares + x * x);
+    }
+
+    public Moments plus(Moments o) {
+      return new Moments(n + o.n, sum + o.sum, sumSquares + o.sumSquares);
+    }
+  }
+
+  /** Relative lift of treatment over control and its 95% interval. */
+  public record Lift(double lift, double low, double high) {}
+
+  /**
+   * (mean_t / mean_c − 1) with the delta method's variance of a ratio of independent means: var ≈
+   * v_t/(n_t m_c²) + m_t² v_c/(n_c m_c⁴).
+   */
+  public static Lift relativeLift(Moments control, Moments treatment) {
+    double mc = control.mean();
+    double mt = treatment.mean();
+    double lift = mt / mc - 1;
+    double var =
+        treatment.variance() / (treatment.n() * mc * mc)
+            + mt * mt * control.variance() / (control.n() * mc * mc * mc * mc);
+    double half = Z95 * Math.sqrt(var);
+    return new Lift(lift, lift - half, lift + half);
+  }
+
+  /** Welch's two-sided t-test p-value for a difference of means. */
+  public static double welchP(Moments control, Moments treatment) {
+    return new TTest().tTest(summary(control), summary(treatment));
+  }
+
+  private static StatisticalSummaryValues summary(Moments m) {
+    return new StatisticalSummaryValues(
+        m.mean(), m.variance(), m.n(), Double.NaN, Double.NaN, m.sum());
+  }
+
+  /** The two-proportion z-test's two-sided p-value (pooled variance). */
+  public static double twoProportionP(long successesC, long nC, long successesT, long nT) {
+    double pc = successesC / (double) nC;
+    double pt = successesT / (double) nT;
+    double pooled = (successesC + successesT) / (double) (nC + nT);
+    double se = Math.sqrt(pooled * (1 - pooled) * (1.0 / nC + 1.0 / nT));
+    if (se == 0) {
+      return 1;
+    }
+    double z = (pt - pc) / se;
+    return 2 * (1 - NORMAL.cumulativeProbability(Math.abs(z)));
+  }
+
+  /**
+   * An always-valid p-value for a difference of means (Johari, Pekelis and Walsh's mixture SPRT
+   * with a normal mixing distribution of variance {@code tau2} over the effect): 1 / Λ, capped at
+   * 1, where Λ = sqrt(V/(V+τ²)) exp(Δ² τ² / (2 V (V+τ²))) and V = v_t/n_t + v_c/n_c. Reading it at
+   * every refresh keeps its error rate (it is a test martingale); the report keeps the running
+   * minimum.
+   */
+  public static double alwaysValidP(Moments control, Moments treatment, double tau2) {
+    double v = treatment.variance() / treatment.n() + control.variance() / control.n();
+    if (!(v > 0)) {
+      return 1;
+    }
+    double d = treatment.mean() - control.mean();
+    double logLambda = 0.5 * Math.log(v / (v + tau2)) + d * d * tau2 / (2 * v * (v + tau2));
+    return Math.min(1, Math.exp(-logLambda));
+  }
+
+  /** The sample-ratio-mismatch p-value: chi-squared of the exposure counts against the weights. */
+  public static double sampleRatioP(long[] counts, double[] weights) {
+    long total = Arrays.stream(counts).sum();
+    double wsum = Arrays.stream(weights).sum();
+    double[] expected = new double[weights.length];
+    for (int i = 0; i < weights.length; i++) {
+      expected[i] = total * weights[i] / wsum;
+    }
+    return new ChiSquareTest().chiSquareTest(expected, counts);
+  }
+
+  /** Holm's step-down adjustment of {@code p} (family-wise error), in the input order. */
+  public static double[] holm(double[] p) {
+    int m = p.length;
+    Integer[] order =
+        IntStream.range(0, m)
+            .boxed()
+            .sorted(Comparator.comparingDouble(i -> p[i]))
+            .toArray(Integer[]::new);
+    double[] adjusted = new double[m];
+    double running = 0;
+    for (int k = 0; k < m; k++) {
+      int i = order[k];
+      running = Math.max(running, Math.min(1, (m - k) * p[i]));
+      adjusted[i] = running;
+    }
+    return adjusted;
+  }
+}
