@@ -25,7 +25,8 @@ final class TopicPlan {
           t == topics.items
               || t == topics.catalog
               || t == topics.modelUpdates
-              || t == topics.experiments;
+              || t == topics.experiments
+              || t == topics.experimentResults;
       // model-updates: one partition, so that every instance reads the announcements in order
       specs.add(
           new TopicAdmin.TopicSpec(

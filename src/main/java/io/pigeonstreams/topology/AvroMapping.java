@@ -2,6 +2,7 @@ package io.pigeonstreams.topology;
 
 import io.pigeonstreams.avro.CatalogEntry;
 import io.pigeonstreams.avro.Experiment;
+import io.pigeonstreams.avro.ExperimentOutcome;
 import io.pigeonstreams.avro.ExperimentStatus;
 import io.pigeonstreams.avro.Exposure;
 import io.pigeonstreams.avro.FeedbackExample;
@@ -197,6 +198,26 @@ public final class AvroMapping {
         e.getStopAt() == null ? null : e.getStopAt().toEpochMilli());
   }
 
+  /** What an answer of an experiment's variant measures: its exposure, latency and status. */
+  static List<ExperimentOutcome> outcomes(Answer a) {
+    String e = a.experimentId();
+    String v = a.experimentVariant();
+    Instant t = a.timestamp();
+    return List.of(
+        new ExperimentOutcome(e, v, "exposures", 1.0, t),
+        new ExperimentOutcome(e, v, "latency_ms", (double) a.latencyMs(), t),
+        new ExperimentOutcome(
+            e, v, "rejected", a.status() == Answer.Status.REJECTED ? 1.0 : 0.0, t),
+        new ExperimentOutcome(
+            e, v, "cold_start", a.status() == Answer.Status.COLD_START ? 1.0 : 0.0, t));
+  }
+
+  /** A reaction to an image served in an experiment: 1 when positive, 0 when negative. */
+  static ExperimentOutcome likeOutcome(ServedImage s, boolean label, Instant at) {
+    return new ExperimentOutcome(
+        s.getExperimentId(), s.getExperimentVariant(), "like_rate", label ? 1.0 : 0.0, at);
+  }
+
   /** The exposure an answer of an experiment's variant makes. */
   static Exposure exposure(Answer a) {
     return Exposure.newBuilder()
@@ -243,6 +264,7 @@ public final class AvroMapping {
         .setRequestId(a.requestId())
         .setModelVersion(a.modelVersion())
         .setExperimentVariant(a.experimentVariant())
+        .setExperimentId(a.experimentId())
         .setHistoryItemIds(a.historyItemIds())
         .setMaskedHistoryItemIds(a.maskedHistoryItemIds())
         .setAlphaH(a.alphaH())

@@ -65,7 +65,9 @@ public final class DeadLetterHandler
           "pairs",
           "as-pair",
           "exposures",
-          "as-exposure");
+          "as-exposure",
+          "answer-outcomes",
+          "as-answer-outcomes");
 
   @Override
   public ProcessingExceptionHandler.Response handleError(

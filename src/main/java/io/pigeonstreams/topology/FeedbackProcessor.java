@@ -122,6 +122,11 @@ final class FeedbackProcessor implements Processor<String, Interaction, String, 
       }
     }
     context.forward(new Record<>(userId, AvroMapping.feedbackExample(image, event, label), ts));
+    if (image.getExperimentId() != null) {
+      context.forward(
+          new Record<>(
+              userId, AvroMapping.likeOutcome(image, label, Instant.ofEpochMilli(ts)), ts));
+    }
 
     // a pick between two options shown side by side: the pair is made directly
     ServedImage sibling =

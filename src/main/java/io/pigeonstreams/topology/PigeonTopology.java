@@ -2,10 +2,12 @@ package io.pigeonstreams.topology;
 
 import io.pigeonstreams.avro.CatalogEntry;
 import io.pigeonstreams.avro.Experiment;
+import io.pigeonstreams.avro.ExperimentOutcome;
 import io.pigeonstreams.avro.Exposure;
 import io.pigeonstreams.avro.FeedbackExample;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.Interaction;
+import io.pigeonstreams.avro.MetricMoments;
 import io.pigeonstreams.avro.PreferencePair;
 import io.pigeonstreams.generate.VisualTokenizer;
 import io.pigeonstreams.metrics.EngineMetrics;
@@ -16,6 +18,7 @@ import io.pigeonstreams.topology.RequestProcessor.Batching;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -41,6 +44,8 @@ public final class PigeonTopology {
   public static final String SERVED_STORE = "served-images";
   public static final String SLOTS_STORE = "feedback-slots";
   public static final String EXPERIMENTS_STORE = "experiments-store";
+  public static final String RESULTS_STORE = "experiment-results-store";
+  public static final String HOURLY_RESULTS_STORE = "experiment-results-hourly";
 
   /**
    * How long published images are kept for feedback ({@code pigeon.feedback.retention.ms}), and how
@@ -191,7 +196,86 @@ public final class PigeonTopology {
         "generated-images-sink");
     route(answers, PreferencePair.class, topics.pairs, "pairs", "as-pair", "preference-pairs-sink");
     route(answers, Exposure.class, topics.exposures, "exposures", "as-exposure", "exposures-sink");
+
+    // exposures' and reactions' outcomes → sufficient statistics per experiment, variant and
+    // metric, cumulative and hourly → experiment-results (and queryable stores)
+    KStream<String, ExperimentOutcome> outcomes =
+        outcomes(answers, "answer-outcomes").merge(outcomes(feedback, "feedback-outcomes"));
+    aggregate(outcomes, topics);
     return builder.build();
+  }
+
+  private static KStream<String, ExperimentOutcome> outcomes(
+      KStream<String, SpecificRecord> outputs, String name) {
+    return outputs
+        .filter((key, value) -> value instanceof ExperimentOutcome, Named.as(name))
+        .mapValues(value -> (ExperimentOutcome) value, Named.as("as-" + name));
+  }
+
+  /** The key of a metric of a variant of an experiment in experiment-results. */
+  public static String resultKey(String experimentId, String variant, String metric) {
+    return experimentId + "|" + variant + "|" + metric;
+  }
+
+  private static void aggregate(KStream<String, ExperimentOutcome> outcomes, Topics topics) {
+    org.apache.kafka.streams.kstream.KGroupedStream<String, ExperimentOutcome> grouped =
+        outcomes
+            .selectKey(
+                (user, o) -> resultKey(o.getExperimentId(), o.getVariant(), o.getMetric()),
+                Named.as("by-experiment-metric"))
+            .groupByKey(
+                org.apache.kafka.streams.kstream.Grouped.with(
+                    "experiment-outcomes", Serdes.String(), topics.outcomeSerde));
+    grouped
+        .aggregate(
+            () -> null,
+            (key, o, m) -> PigeonTopology.add(m, o, null),
+            Named.as("experiment-results-cumulative"),
+            Materialized.<String, MetricMoments, KeyValueStore<Bytes, byte[]>>as(RESULTS_STORE)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(topics.experimentResults.valueSerde()))
+        .toStream(Named.as("cumulative-results"))
+        .to(
+            topics.experimentResults.name(),
+            topics.experimentResults.produced().withName("experiment-results-sink"));
+    grouped
+        .windowedBy(
+            org.apache.kafka.streams.kstream.TimeWindows.ofSizeWithNoGrace(Duration.ofHours(1)))
+        .aggregate(
+            () -> null,
+            (key, o, m) -> PigeonTopology.add(m, o, null),
+            Named.as("experiment-results-hourly"),
+            Materialized
+                .<String, MetricMoments, org.apache.kafka.streams.state.WindowStore<Bytes, byte[]>>
+                    as(HOURLY_RESULTS_STORE)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(topics.experimentResults.valueSerde()))
+        .toStream(Named.as("hourly-results"))
+        .map(
+            (window, m) -> {
+              MetricMoments hour =
+                  MetricMoments.newBuilder(m).setWindowStart(window.window().startTime()).build();
+              return org.apache.kafka.streams.KeyValue.pair(
+                  window.key() + "@" + window.window().startTime(), hour);
+            },
+            Named.as("hourly-keys"))
+        .to(
+            topics.experimentResults.name(),
+            topics.experimentResults.produced().withName("experiment-results-hourly-sink"));
+  }
+
+  /** {@code m} (null: nothing yet) with observation {@code o}. */
+  static MetricMoments add(MetricMoments m, ExperimentOutcome o, Instant windowStart) {
+    double x = o.getValue();
+    return MetricMoments.newBuilder()
+        .setExperimentId(o.getExperimentId())
+        .setVariant(o.getVariant())
+        .setMetric(o.getMetric())
+        .setN((m == null ? 0 : m.getN()) + 1)
+        .setSum((m == null ? 0 : m.getSum()) + x)
+        .setSumSquares((m == null ? 0 : m.getSumSquares()) + x * x)
+        .setWindowStart(windowStart)
+        .build();
   }
 
   /**

@@ -262,6 +262,9 @@ public final class RequestProcessor
         // in the same transaction as the answer: no exposure without it, nor it without one
         context.forward(
             new Record<>(key, AvroMapping.exposure(outcome.answer()), p.getRecordTimestamp()));
+        for (var o : AvroMapping.outcomes(outcome.answer())) {
+          context.forward(new Record<>(key, o, p.getRecordTimestamp()));
+        }
       }
       if (outcome.pair() != null) {
         context.forward(

@@ -3,6 +3,7 @@ package io.pigeonstreams.topology;
 import io.pigeonstreams.avro.CatalogEntry;
 import io.pigeonstreams.avro.DeadLetter;
 import io.pigeonstreams.avro.Experiment;
+import io.pigeonstreams.avro.ExperimentOutcome;
 import io.pigeonstreams.avro.Exposure;
 import io.pigeonstreams.avro.FeedbackExample;
 import io.pigeonstreams.avro.FeedbackSlot;
@@ -10,6 +11,7 @@ import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.Item;
+import io.pigeonstreams.avro.MetricMoments;
 import io.pigeonstreams.avro.ModelUpdate;
 import io.pigeonstreams.avro.PendingRequest;
 import io.pigeonstreams.avro.PreferencePair;
@@ -35,6 +37,7 @@ public final class Topics {
   public static final String MODEL_UPDATES_NAME = "model-updates";
   public static final String EXPERIMENTS_NAME = "experiments";
   public static final String EXPOSURES_NAME = "exposures";
+  public static final String RESULTS_NAME = "experiment-results";
 
   public final Topic<String, Item> items;
   public final Topic<String, CatalogEntry> catalog;
@@ -46,6 +49,8 @@ public final class Topics {
   public final Topic<String, ModelUpdate> modelUpdates;
   public final Topic<String, Experiment> experiments;
   public final Topic<String, Exposure> exposures;
+  public final Topic<String, MetricMoments> experimentResults;
+  public final Serde<ExperimentOutcome> outcomeSerde;
   public final Serde<UserHistory> historySerde;
   public final Serde<PendingRequest> pendingSerde;
   public final Serde<ServedImage> servedSerde;
@@ -64,6 +69,8 @@ public final class Topics {
     modelUpdates = new Topic<>(MODEL_UPDATES_NAME, key, serde(ModelUpdate.class, config));
     experiments = new Topic<>(EXPERIMENTS_NAME, key, serde(Experiment.class, config));
     exposures = new Topic<>(EXPOSURES_NAME, key, serde(Exposure.class, config));
+    experimentResults = new Topic<>(RESULTS_NAME, key, serde(MetricMoments.class, config));
+    outcomeSerde = serde(ExperimentOutcome.class, config);
     historySerde = serde(UserHistory.class, config);
     pendingSerde = serde(PendingRequest.class, config);
     servedSerde = serde(ServedImage.class, config);
@@ -91,6 +98,7 @@ public final class Topics {
         feedbackLabels,
         modelUpdates,
         experiments,
-        exposures);
+        exposures,
+        experimentResults);
   }
 }

@@ -10,6 +10,7 @@ import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.Item;
+import io.pigeonstreams.avro.MetricMoments;
 import io.pigeonstreams.avro.Variant;
 import io.pigeonstreams.personalize.experiment.ExperimentPlan;
 import java.time.Instant;
@@ -29,13 +30,16 @@ class ExperimentTopologyTest {
   private TestInputTopic<String, GenerationRequest> requests;
   private TestOutputTopic<String, GeneratedImage> generated;
   private TestOutputTopic<String, Exposure> exposures;
+  private TestOutputTopic<String, MetricMoments> results;
+  private TestInputTopic<String, Interaction> interactions;
 
   @BeforeEach
   void startDriver() {
     Topics topics = Fixtures.topics();
     driver = new TopologyTestDriver(Fixtures.topology(topics), Fixtures.streamsProperties());
     TestInputTopic<String, Item> items = Fixtures.input(driver, topics.items);
-    TestInputTopic<String, Interaction> interactions = Fixtures.input(driver, topics.interactions);
+    interactions = Fixtures.input(driver, topics.interactions);
+    results = Fixtures.output(driver, topics.experimentResults);
     experiments = Fixtures.input(driver, topics.experiments);
     requests = Fixtures.input(driver, topics.requests);
     generated = Fixtures.output(driver, topics.generated);
@@ -100,6 +104,34 @@ class ExperimentTopologyTest {
       assertThat(seen.get(i).getImageId()).isEqualTo(answers.get(i).getImageId());
       assertThat(seen.get(i).getVariant()).isEqualTo(answers.get(i).getExperimentVariant());
     }
+
+    // And the results hold each variant's exposures and, once users react, its like rate
+    for (GeneratedImage a : answers) {
+      Interaction like =
+          Interaction.newBuilder(
+                  Fixtures.interaction(a.getUserId(), a.getImageId(), Action.LIKE, 100))
+              .setGeneratedImageId(a.getImageId())
+              .build();
+      interactions.pipeInput(a.getUserId(), like);
+    }
+    org.apache.kafka.streams.state.KeyValueStore<String, MetricMoments> results =
+        driver.getKeyValueStore(PigeonTopology.RESULTS_STORE);
+    long exposed = 0;
+    long liked = 0;
+    for (String v : List.of("control", "no-mask")) {
+      MetricMoments n = results.get(PigeonTopology.resultKey("mask-vs-none", v, "exposures"));
+      MetricMoments l = results.get(PigeonTopology.resultKey("mask-vs-none", v, "like_rate"));
+      long expected = answers.stream().filter(a -> a.getExperimentVariant().equals(v)).count();
+      assertThat(n == null ? 0 : n.getN()).isEqualTo(expected);
+      assertThat(l == null ? 0 : l.getSum()).isEqualTo((double) expected);
+      exposed += n == null ? 0 : n.getN();
+      liked += l == null ? 0 : (long) l.getSum();
+    }
+    assertThat(exposed).isEqualTo(4);
+    assertThat(liked).isEqualTo(4);
+    List<MetricMoments> published = this.results.readValuesToList();
+    assertThat(published).anySatisfy(m -> assertThat(m.getWindowStart()).isNotNull());
+    assertThat(published).anySatisfy(m -> assertThat(m.getWindowStart()).isNull());
   }
 
   @Test
