@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       ModelCommand.class,
       RetrainCommand.class,
       ExportCommand.class,
+      ExperimentCommand.class,
       io.pigeonstreams.cli.BenchCommand.class
     })
 public final class PigeonCli {

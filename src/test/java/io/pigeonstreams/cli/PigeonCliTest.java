@@ -47,6 +47,28 @@ class PigeonCliTest {
   }
 
   @Test
+  void shouldRefuseAMalformedExperimentWithEveryReasonBeforeWritingIt() {
+    // no broker is running: a refused definition never reaches one
+    int code =
+        run(
+            "experiment",
+            "create",
+            "e1",
+            "--variant",
+            "control:0.5",
+            "--variant",
+            "no-mask:0.7:alpha_h=1.5",
+            "--config",
+            "/nonexistent.properties");
+    assertThat(code).isNotZero();
+    assertThat(err.toString())
+        .contains("experiment 'e1' refused")
+        .contains("variant 'no-mask': alpha_h must be in [0, 1], got 1.5")
+        .contains("weights sum to 1.2000, not 1")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void shouldRefuseANoiseLevelOutsideTheUnitInterval(@TempDir Path dir) {
     int code = run("eval", "--generator", "grd", "--noise", "1.5", "--out", dir.toString());
     assertThat(code).isEqualTo(2);

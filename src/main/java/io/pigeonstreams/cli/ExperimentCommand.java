@@ -1,0 +1,262 @@
+package io.pigeonstreams.cli;
+
+import io.pigeonstreams.avro.Experiment;
+import io.pigeonstreams.avro.ExperimentStatus;
+import io.pigeonstreams.avro.MetricMoments;
+import io.pigeonstreams.avro.Variant;
+import io.pigeonstreams.engine.EngineConfig;
+import io.pigeonstreams.kafka.CommittedReader;
+import io.pigeonstreams.personalize.experiment.ExperimentPlan;
+import io.pigeonstreams.personalize.experiment.ExperimentReport;
+import io.pigeonstreams.personalize.experiment.Statistics;
+import io.pigeonstreams.topology.Topics;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "experiment",
+    mixinStandardHelpOptions = true,
+    description =
+        "A/B experiments on the experiments topic: create, stop, list, report. Every running"
+            + " engine applies a change at its next micro-batch.",
+    subcommands = {
+      ExperimentCommand.Create.class,
+      ExperimentCommand.Stop.class,
+      ExperimentCommand.ListAll.class,
+      ExperimentCommand.Report.class
+    })
+final class ExperimentCommand {
+
+  static class Cluster {
+    @Option(names = "--config", description = "Properties file (same keys as the engine's).")
+    Path config;
+
+    EngineConfig load() throws Exception {
+      return EngineConfig.load(config, System.getenv());
+    }
+  }
+
+  /** Every experiment's latest definition, by id. */
+  static Map<String, Experiment> definitions(EngineConfig c) {
+    Topics topics = new Topics(c.asMap());
+    Map<String, Experiment> out = new LinkedHashMap<>();
+    for (ConsumerRecord<String, Experiment> r :
+        CommittedReader.readToEnd(
+            c.get("bootstrap.servers"),
+            topics.experiments.name(),
+            topics.experiments.valueSerde().deserializer(),
+            null)) {
+      if (r.value() != null) {
+        out.put(r.key(), r.value());
+      }
+    }
+    return out;
+  }
+
+  static void write(EngineConfig c, Experiment e) throws Exception {
+    Topics topics = new Topics(c.asMap());
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, c.get("bootstrap.servers"));
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, Experiment> producer =
+        new KafkaProducer<>(
+            p, new StringSerializer(), topics.experiments.valueSerde().serializer())) {
+      producer.send(new ProducerRecord<>(topics.experiments.name(), e.getId(), e)).get();
+    }
+  }
+
+  /** The definition as the engine applies it; refused (nothing written) when malformed. */
+  static ExperimentPlan checked(Experiment e) {
+    ExperimentPlan plan =
+        new ExperimentPlan(
+            e.getId(),
+            e.getStatus() == ExperimentStatus.RUNNING,
+            e.getVariants().stream()
+                .map(
+                    v ->
+                        new ExperimentPlan.Variant(
+                            v.getName(),
+                            v.getWeight(),
+                            v.getAlphaH(),
+                            v.getAlphaR(),
+                            v.getCandidates()))
+                .toList(),
+            e.getCoverage(),
+            e.getHashSeed(),
+            e.getHashVersion(),
+            List.copyOf(e.getMetrics()),
+            e.getStartAt().toEpochMilli(),
+            e.getStopAt() == null ? null : e.getStopAt().toEpochMilli());
+    List<String> problems = plan.problems();
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(
+          "experiment '" + e.getId() + "' refused: " + String.join("; ", problems));
+    }
+    return plan;
+  }
+
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description = "Define and start an experiment (refused with the reasons when malformed).")
+  static final class Create implements Callable<Integer> {
+    @Mixin Cluster cluster;
+
+    @Parameters(index = "0", description = "Experiment id.")
+    String id;
+
+    @Option(
+        names = "--variant",
+        required = true,
+        description =
+            "NAME:WEIGHT[:alpha_h=X][:alpha_r=X][:candidates=K], once per variant; the first is"
+                + " the control. E.g. --variant control:0.5 --variant no-mask:0.5:alpha_h=0")
+    List<String> variants;
+
+    @Option(names = "--coverage", defaultValue = "1.0", description = "Share of users in it.")
+    double coverage;
+
+    @Option(names = "--seed", defaultValue = "", description = "Hash seed (default: the id).")
+    String seed;
+
+    @Option(names = "--metrics", split = ",", defaultValue = "like_rate,latency_ms")
+    List<String> metrics;
+
+    @Override
+    public Integer call() throws Exception {
+      List<Variant> vs = new ArrayList<>();
+      for (String spec : variants) {
+        vs.add(variant(spec));
+      }
+      Experiment e =
+          Experiment.newBuilder()
+              .setId(id)
+              .setStatus(ExperimentStatus.RUNNING)
+              .setVariants(vs)
+              .setCoverage(coverage)
+              .setHashSeed(seed)
+              .setHashVersion(2)
+              .setMetrics(metrics)
+              .setStartAt(Instant.now())
+              .build();
+      checked(e);
+      write(cluster.load(), e);
+      System.out.println("experiment " + id + " running with " + vs.size() + " variants");
+      return 0;
+    }
+
+    static Variant variant(String spec) {
+      String[] parts = spec.split(":");
+      if (parts.length < 2) {
+        throw new IllegalArgumentException("--variant wants NAME:WEIGHT[...], got '" + spec + "'");
+      }
+      Variant v = new Variant(parts[0], Double.parseDouble(parts[1]), null, null, null);
+      for (int i = 2; i < parts.length; i++) {
+        String[] kv = parts[i].split("=", 2);
+        switch (kv[0]) {
+          case "alpha_h" -> v.setAlphaH(Double.parseDouble(kv[1]));
+          case "alpha_r" -> v.setAlphaR(Double.parseDouble(kv[1]));
+          case "candidates" -> v.setCandidates(Integer.parseInt(kv[1]));
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown override '" + kv[0] + "' (alpha_h, alpha_r, candidates)");
+        }
+      }
+      return v;
+    }
+  }
+
+  @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop an experiment.")
+  static final class Stop implements Callable<Integer> {
+    @Mixin Cluster cluster;
+
+    @Parameters(index = "0", description = "Experiment id.")
+    String id;
+
+    @Override
+    public Integer call() throws Exception {
+      EngineConfig c = cluster.load();
+      Experiment e = definitions(c).get(id);
+      if (e == null) {
+        throw new IllegalArgumentException("no experiment '" + id + "'");
+      }
+      e.setStatus(ExperimentStatus.STOPPED);
+      e.setStopAt(Instant.now());
+      write(c, e);
+      System.out.println("experiment " + id + " stopped");
+      return 0;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List experiments.")
+  static final class ListAll implements Callable<Integer> {
+    @Mixin Cluster cluster;
+
+    @Override
+    public Integer call() throws Exception {
+      for (Experiment e : definitions(cluster.load()).values()) {
+        System.out.printf(
+            "%-24s %-8s coverage %.2f  %s%n",
+            e.getId(),
+            e.getStatus(),
+            e.getCoverage(),
+            e.getVariants().stream().map(v -> v.getName() + ":" + v.getWeight()).toList());
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "report",
+      mixinStandardHelpOptions = true,
+      description = "The experiment's results: per variant and metric, lift, interval, p, SRM.")
+  static final class Report implements Callable<Integer> {
+    @Mixin Cluster cluster;
+
+    @Parameters(index = "0", description = "Experiment id.")
+    String id;
+
+    @Override
+    public Integer call() throws Exception {
+      EngineConfig c = cluster.load();
+      Experiment e = definitions(c).get(id);
+      if (e == null) {
+        throw new IllegalArgumentException("no experiment '" + id + "'");
+      }
+      Topics topics = new Topics(c.asMap());
+      Map<String, Map<String, Statistics.Moments>> moments = new HashMap<>();
+      for (ConsumerRecord<String, MetricMoments> r :
+          CommittedReader.readToEnd(
+              c.get("bootstrap.servers"),
+              topics.experimentResults.name(),
+              topics.experimentResults.valueSerde().deserializer(),
+              null)) {
+        MetricMoments m = r.value();
+        if (m != null && m.getWindowStart() == null && m.getExperimentId().equals(id)) {
+          moments
+              .computeIfAbsent(m.getVariant(), k -> new HashMap<>())
+              .put(m.getMetric(), new Statistics.Moments(m.getN(), m.getSum(), m.getSumSquares()));
+        }
+      }
+      ExperimentReport.Result result = ExperimentReport.of(checked(e), moments);
+      System.out.print(result.render());
+      return result.sampleRatioMismatch() ? 4 : 0;
+    }
+  }
+}
