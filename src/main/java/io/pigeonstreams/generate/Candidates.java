@@ -92,16 +92,22 @@ public final class Candidates {
     }
   }
 
+  /** How much of the combined score breaks ties of the balanced one (far below its resolution). */
+  static final double TIE_BREAK = 1e-6;
+
   /**
    * The harmonic mean of the candidates' min-max normalized personalization and alignment (a score
-   * that does not vary over the candidates counts as 1 for all).
+   * that does not vary over the candidates counts as 1 for all), ties broken by the combined score:
+   * with two candidates that each win on one score, both are 0 and the sum decides, so that a
+   * request for two still has a best and a worst.
    */
   public static double[] balanced(List<PreferenceScorer.Scores> scores) {
     double[] p = normalized(scores.stream().mapToDouble(s -> s.personalization()).toArray());
     double[] a = normalized(scores.stream().mapToDouble(s -> s.semanticAlignment()).toArray());
     double[] out = new double[p.length];
     for (int i = 0; i < out.length; i++) {
-      out[i] = p[i] + a[i] == 0 ? 0 : 2 * p[i] * a[i] / (p[i] + a[i]);
+      double hm = p[i] + a[i] == 0 ? 0 : 2 * p[i] * a[i] / (p[i] + a[i]);
+      out[i] = hm + TIE_BREAK * scores.get(i).combined();
     }
     return out;
   }
