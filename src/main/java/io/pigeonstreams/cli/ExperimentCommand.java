@@ -9,6 +9,7 @@ import io.pigeonstreams.kafka.CommittedReader;
 import io.pigeonstreams.personalize.experiment.ExperimentPlan;
 import io.pigeonstreams.personalize.experiment.ExperimentReport;
 import io.pigeonstreams.personalize.experiment.Statistics;
+import io.pigeonstreams.topology.ExperimentMapping;
 import io.pigeonstreams.topology.Topics;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -69,6 +70,15 @@ final class ExperimentCommand {
     return out;
   }
 
+  /** The latest definition of experiment {@code id}. */
+  static Experiment definition(EngineConfig c, String id) {
+    Experiment e = definitions(c).get(id);
+    if (e == null) {
+      throw new IllegalArgumentException("no experiment '" + id + "'");
+    }
+    return e;
+  }
+
   static void write(EngineConfig c, Experiment e) throws Exception {
     Topics topics = new Topics(c.asMap());
     Properties p = new Properties();
@@ -83,26 +93,7 @@ final class ExperimentCommand {
 
   /** The definition as the engine applies it; refused (nothing written) when malformed. */
   static ExperimentPlan checked(Experiment e) {
-    ExperimentPlan plan =
-        new ExperimentPlan(
-            e.getId(),
-            e.getStatus() == ExperimentStatus.RUNNING,
-            e.getVariants().stream()
-                .map(
-                    v ->
-                        new ExperimentPlan.Variant(
-                            v.getName(),
-                            v.getWeight(),
-                            v.getAlphaH(),
-                            v.getAlphaR(),
-                            v.getCandidates()))
-                .toList(),
-            e.getCoverage(),
-            e.getHashSeed(),
-            e.getHashVersion(),
-            List.copyOf(e.getMetrics()),
-            e.getStartAt().toEpochMilli(),
-            e.getStopAt() == null ? null : e.getStopAt().toEpochMilli());
+    ExperimentPlan plan = ExperimentMapping.experimentPlan(e);
     List<String> problems = plan.problems();
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
@@ -192,10 +183,7 @@ final class ExperimentCommand {
     @Override
     public Integer call() throws Exception {
       EngineConfig c = cluster.load();
-      Experiment e = definitions(c).get(id);
-      if (e == null) {
-        throw new IllegalArgumentException("no experiment '" + id + "'");
-      }
+      Experiment e = definition(c, id);
       e.setStatus(ExperimentStatus.STOPPED);
       e.setStopAt(Instant.now());
       write(c, e);
@@ -235,10 +223,7 @@ final class ExperimentCommand {
     @Override
     public Integer call() throws Exception {
       EngineConfig c = cluster.load();
-      Experiment e = definitions(c).get(id);
-      if (e == null) {
-        throw new IllegalArgumentException("no experiment '" + id + "'");
-      }
+      Experiment e = definition(c, id);
       Topics topics = new Topics(c.asMap());
       Map<String, Map<String, Statistics.Moments>> moments = new HashMap<>();
       for (ConsumerRecord<String, MetricMoments> r :

@@ -2,8 +2,6 @@ package io.pigeonstreams.engine;
 
 import io.pigeonstreams.avro.ModelUpdate;
 import io.pigeonstreams.model.PigeonModel;
-import io.pigeonstreams.model.PigeonTokenizer;
-import io.pigeonstreams.model.StyleEncoder;
 import io.pigeonstreams.topology.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,10 +56,7 @@ public final class ModelStore {
       Path tmp = Files.createDirectories(root).resolve(version + ".tmp");
       Files.createDirectories(tmp);
       Files.copy(weights, tmp.resolve(weights.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-      for (String shared :
-          new String[] {
-            PigeonTokenizer.NAME_V2 + "-0000.params", StyleEncoder.NAME + "-0000.params"
-          }) {
+      for (String shared : PigeonModel.COMPANION_FILES) {
         Files.copy(from.resolve(shared), tmp.resolve(shared), StandardCopyOption.REPLACE_EXISTING);
       }
       StringBuilder card = new StringBuilder();

@@ -120,6 +120,13 @@ public final class PigeonModel implements AutoCloseable {
     }
   }
 
+  /**
+   * The files a checkpoint runs with, beside its own weights in its folder: tokenizer v2 and the
+   * taste encoder (what a model version copies along).
+   */
+  public static final List<String> COMPANION_FILES =
+      List.of(PigeonTokenizer.NAME_V2 + "-0000.params", StyleEncoder.NAME + "-0000.params");
+
   /** The weights' name of the tokenizer with these sizes. */
   public static String tokenizerName(TokenizerConfig config) {
     return config.isFsq() ? PigeonTokenizer.NAME_V2 : PigeonTokenizer.NAME;

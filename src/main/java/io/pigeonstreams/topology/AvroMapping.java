@@ -1,10 +1,6 @@
 package io.pigeonstreams.topology;
 
 import io.pigeonstreams.avro.CatalogEntry;
-import io.pigeonstreams.avro.Experiment;
-import io.pigeonstreams.avro.ExperimentOutcome;
-import io.pigeonstreams.avro.ExperimentStatus;
-import io.pigeonstreams.avro.Exposure;
 import io.pigeonstreams.avro.FeedbackExample;
 import io.pigeonstreams.avro.FeedbackSlot;
 import io.pigeonstreams.avro.GeneratedImage;
@@ -17,7 +13,6 @@ import io.pigeonstreams.avro.PreferenceSource;
 import io.pigeonstreams.avro.ServedImage;
 import io.pigeonstreams.avro.Status;
 import io.pigeonstreams.avro.UserHistory;
-import io.pigeonstreams.avro.Variant;
 import io.pigeonstreams.generate.PreferenceScorer;
 import io.pigeonstreams.image.StickerImage;
 import io.pigeonstreams.personalize.Action;
@@ -30,7 +25,6 @@ import io.pigeonstreams.personalize.HistoryItem;
 import io.pigeonstreams.personalize.NewItem;
 import io.pigeonstreams.personalize.Request;
 import io.pigeonstreams.personalize.Served;
-import io.pigeonstreams.personalize.experiment.ExperimentPlan;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -175,60 +169,6 @@ public final class AvroMapping {
         .setSource(PreferenceSource.MODEL_SCORE)
         .setModelVersion(p.modelVersion())
         .setTimestamp(p.timestamp())
-        .build();
-  }
-
-  /** An experiment's definition as the request path applies it. */
-  static ExperimentPlan experimentPlan(Experiment e) {
-    List<ExperimentPlan.Variant> variants = new ArrayList<>();
-    for (Variant v : e.getVariants()) {
-      variants.add(
-          new ExperimentPlan.Variant(
-              v.getName(), v.getWeight(), v.getAlphaH(), v.getAlphaR(), v.getCandidates()));
-    }
-    return new ExperimentPlan(
-        e.getId(),
-        e.getStatus() == ExperimentStatus.RUNNING,
-        variants,
-        e.getCoverage(),
-        e.getHashSeed(),
-        e.getHashVersion(),
-        List.copyOf(e.getMetrics()),
-        e.getStartAt().toEpochMilli(),
-        e.getStopAt() == null ? null : e.getStopAt().toEpochMilli());
-  }
-
-  /** What an answer of an experiment's variant measures: its exposure, latency and status. */
-  static List<ExperimentOutcome> outcomes(Answer a) {
-    String e = a.experimentId();
-    String v = a.experimentVariant();
-    Instant t = a.timestamp();
-    return List.of(
-        new ExperimentOutcome(e, v, "exposures", 1.0, t),
-        new ExperimentOutcome(e, v, "latency_ms", (double) a.latencyMs(), t),
-        new ExperimentOutcome(
-            e, v, "rejected", a.status() == Answer.Status.REJECTED ? 1.0 : 0.0, t),
-        new ExperimentOutcome(
-            e, v, "cold_start", a.status() == Answer.Status.COLD_START ? 1.0 : 0.0, t));
-  }
-
-  /** A reaction to an image served in an experiment: 1 when positive, 0 when negative. */
-  static ExperimentOutcome likeOutcome(ServedImage s, boolean label, Instant at) {
-    return new ExperimentOutcome(
-        s.getExperimentId(), s.getExperimentVariant(), "like_rate", label ? 1.0 : 0.0, at);
-  }
-
-  /** The exposure an answer of an experiment's variant makes. */
-  static Exposure exposure(Answer a) {
-    return Exposure.newBuilder()
-        .setExperimentId(a.experimentId())
-        .setVariant(a.experimentVariant())
-        .setUserId(a.userId())
-        .setRequestId(a.requestId())
-        .setImageId(a.imageId())
-        .setStatus(Status.valueOf(a.status().name()))
-        .setLatencyMs(a.latencyMs())
-        .setTimestamp(a.timestamp())
         .build();
   }
 

@@ -125,7 +125,7 @@ final class FeedbackProcessor implements Processor<String, Interaction, String, 
     if (image.getExperimentId() != null) {
       context.forward(
           new Record<>(
-              userId, AvroMapping.likeOutcome(image, label, Instant.ofEpochMilli(ts)), ts));
+              userId, ExperimentMapping.likeOutcome(image, label, Instant.ofEpochMilli(ts)), ts));
     }
 
     // a pick between two options shown side by side: the pair is made directly

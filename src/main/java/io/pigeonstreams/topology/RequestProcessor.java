@@ -216,13 +216,13 @@ public final class RequestProcessor
   private void answer(List<KeyValue<String, PendingRequest>> batch) {
     long now = context.currentSystemTimeMs();
     // the definitions as they are at this batch boundary
-    List<ExperimentPlan> plans = experimentPlans();
+    List<ExperimentPlan> active = Experiments.active(experimentPlans(), now);
     List<Personalizer.Job> jobs = new ArrayList<>();
     for (KeyValue<String, PendingRequest> kv : batch) {
       GenerationRequest request = kv.value.getRequest();
       String userId = userId(kv.value);
       Request plain = AvroMapping.request(request);
-      Experiments.Assigned assigned = Experiments.assign(plans, userId, now);
+      Experiments.Assigned assigned = Experiments.assignAmong(active, userId);
       jobs.add(
           new Personalizer.Job(
               assigned == null ? plain : assigned.apply(plain),
@@ -261,8 +261,9 @@ public final class RequestProcessor
       if (outcome.answer().experimentId() != null) {
         // in the same transaction as the answer: no exposure without it, nor it without one
         context.forward(
-            new Record<>(key, AvroMapping.exposure(outcome.answer()), p.getRecordTimestamp()));
-        for (var o : AvroMapping.outcomes(outcome.answer())) {
+            new Record<>(
+                key, ExperimentMapping.exposure(outcome.answer()), p.getRecordTimestamp()));
+        for (var o : ExperimentMapping.outcomes(outcome.answer())) {
           context.forward(new Record<>(key, o, p.getRecordTimestamp()));
         }
       }
@@ -284,7 +285,7 @@ public final class RequestProcessor
       while (all.hasNext()) {
         ValueAndTimestamp<Experiment> v = all.next().value;
         if (v != null && v.value() != null) {
-          out.add(AvroMapping.experimentPlan(v.value()));
+          out.add(ExperimentMapping.experimentPlan(v.value()));
         }
       }
     }

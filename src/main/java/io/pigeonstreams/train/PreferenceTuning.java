@@ -4,8 +4,6 @@ import ai.djl.engine.Engine;
 import io.pigeonstreams.model.PigeonConfig;
 import io.pigeonstreams.model.PigeonInputs;
 import io.pigeonstreams.model.PigeonModel;
-import io.pigeonstreams.model.PigeonTokenizer;
-import io.pigeonstreams.model.StyleEncoder;
 import io.pigeonstreams.model.TokenizerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -117,10 +115,7 @@ public final class PreferenceTuning {
               d.grid(),
               d.selection());
       Files.createDirectories(outDir);
-      for (String shared :
-          new String[] {
-            PigeonTokenizer.NAME_V2 + "-0000.params", StyleEncoder.NAME + "-0000.params"
-          }) {
+      for (String shared : PigeonModel.COMPANION_FILES) {
         Files.copy(
             dir.resolve(shared), outDir.resolve(shared), StandardCopyOption.REPLACE_EXISTING);
       }

@@ -80,7 +80,7 @@ class ExperimentTopologyTest {
     // Given an experiment over all users, half of them without the history mask
     Experiment e = experiment("mask-vs-none", 1.0, ExperimentStatus.RUNNING);
     experiments.pipeInput(e.getId(), e);
-    ExperimentPlan plan = AvroMapping.experimentPlan(e);
+    ExperimentPlan plan = ExperimentMapping.experimentPlan(e);
 
     // When four users ask
     for (String u : List.of("u1", "u2", "u3", "u4")) {

@@ -37,14 +37,25 @@ public final class Experiments {
 
   /** The assignment of {@code userId} at {@code nowMs}, or null (no experiment includes it). */
   public static Assigned assign(List<ExperimentPlan> plans, String userId, long nowMs) {
+    return assignAmong(active(plans, nowMs), userId);
+  }
+
+  /**
+   * The experiments that assign users at {@code nowMs}, well-formed, in id order: what {@link
+   * #assignAmong} takes (computed once per micro-batch, not per request).
+   */
+  public static List<ExperimentPlan> active(List<ExperimentPlan> plans, long nowMs) {
+    return plans.stream()
+        .filter(p -> p.activeAt(nowMs) && p.problems().isEmpty())
+        .sorted(Comparator.comparing(ExperimentPlan::id))
+        .toList();
+  }
+
+  /** The first of {@code active} whose coverage includes {@code userId}, or null. */
+  public static Assigned assignAmong(List<ExperimentPlan> active, String userId) {
     if (userId == null || userId.isBlank()) {
       return null;
     }
-    List<ExperimentPlan> active =
-        plans.stream()
-            .filter(p -> p.activeAt(nowMs) && p.problems().isEmpty())
-            .sorted(Comparator.comparing(ExperimentPlan::id))
-            .toList();
     for (ExperimentPlan p : active) {
       ExperimentPlan.Variant v = p.variantOf(userId);
       if (v != null) {
