@@ -5,6 +5,7 @@ import io.pigeonstreams.avro.ExperimentStatus;
 import io.pigeonstreams.avro.MetricMoments;
 import io.pigeonstreams.avro.Variant;
 import io.pigeonstreams.engine.EngineConfig;
+import io.pigeonstreams.engine.ModelStore;
 import io.pigeonstreams.kafka.CommittedReader;
 import io.pigeonstreams.personalize.experiment.ExperimentPlan;
 import io.pigeonstreams.personalize.experiment.ExperimentReport;
@@ -116,8 +117,10 @@ final class ExperimentCommand {
         names = "--variant",
         required = true,
         description =
-            "NAME:WEIGHT[:alpha_h=X][:alpha_r=X][:candidates=K], once per variant; the first is"
-                + " the control. E.g. --variant control:0.5 --variant no-mask:0.5:alpha_h=0")
+            "NAME:WEIGHT[:alpha_h=X][:alpha_r=X][:candidates=K][:model=VERSION][:generator=G],"
+                + " once per variant; the first is the control. VERSION is a model-store version"
+                + " (checkpoint@digest), G pigeon or unet. E.g. --variant control:0.5 --variant"
+                + " no-mask:0.5:alpha_h=0")
     List<String> variants;
 
     @Option(names = "--coverage", defaultValue = "1.0", description = "Share of users in it.")
@@ -126,7 +129,14 @@ final class ExperimentCommand {
     @Option(names = "--seed", defaultValue = "", description = "Hash seed (default: the id).")
     String seed;
 
-    @Option(names = "--metrics", split = ",", defaultValue = "like_rate,latency_ms")
+    @Option(
+        names = "--metrics",
+        split = ",",
+        defaultValue = "like_rate",
+        description =
+            "The metrics it is judged by (one Holm family; the others are guardrails): like_rate,"
+                + " save_rate, share_rate, skip_rate, dislike_rate, latency_ms, rejected_rate,"
+                + " cold_start_rate, exposures_per_user (default: ${DEFAULT-VALUE}).")
     List<String> metrics;
 
     @Override
@@ -147,7 +157,14 @@ final class ExperimentCommand {
               .setStartAt(Instant.now())
               .build();
       checked(e);
-      write(cluster.load(), e);
+      EngineConfig c = cluster.load();
+      for (Variant v : vs) { // a version the engines cannot find is refused here, not at serving
+        if (v.getModelVersion() != null) {
+          new ModelStore(Path.of(c.get("pigeon.model.store")))
+              .locate(v.getModelVersion(), Path.of(c.get("pigeon.model.dir")));
+        }
+      }
+      write(c, e);
       System.out.println("experiment " + id + " running with " + vs.size() + " variants");
       return 0;
     }
@@ -157,16 +174,21 @@ final class ExperimentCommand {
       if (parts.length < 2) {
         throw new IllegalArgumentException("--variant wants NAME:WEIGHT[...], got '" + spec + "'");
       }
-      Variant v = new Variant(parts[0], Double.parseDouble(parts[1]), null, null, null);
+      Variant v =
+          Variant.newBuilder().setName(parts[0]).setWeight(Double.parseDouble(parts[1])).build();
       for (int i = 2; i < parts.length; i++) {
         String[] kv = parts[i].split("=", 2);
         switch (kv[0]) {
           case "alpha_h" -> v.setAlphaH(Double.parseDouble(kv[1]));
           case "alpha_r" -> v.setAlphaR(Double.parseDouble(kv[1]));
           case "candidates" -> v.setCandidates(Integer.parseInt(kv[1]));
+          case "model" -> v.setModelVersion(kv[1]);
+          case "generator" -> v.setGenerator(kv[1]);
           default ->
               throw new IllegalArgumentException(
-                  "unknown override '" + kv[0] + "' (alpha_h, alpha_r, candidates)");
+                  "unknown override '"
+                      + kv[0]
+                      + "' (alpha_h, alpha_r, candidates, model, generator)");
         }
       }
       return v;
@@ -236,7 +258,7 @@ final class ExperimentCommand {
         if (m != null && m.getWindowStart() == null && m.getExperimentId().equals(id)) {
           moments
               .computeIfAbsent(m.getVariant(), k -> new HashMap<>())
-              .put(m.getMetric(), new Statistics.Moments(m.getN(), m.getSum(), m.getSumSquares()));
+              .put(m.getMetric(), ExperimentMapping.moments(m));
         }
       }
       ExperimentReport.Result result = ExperimentReport.of(checked(e), moments);

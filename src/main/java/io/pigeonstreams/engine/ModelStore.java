@@ -89,6 +89,31 @@ public final class ModelStore {
     return update(version, checkpoint, digest, dir, parent, Map.of(), reason);
   }
 
+  /**
+   * The folder holding version {@code version} (checkpoint@digest): its folder in the store, or
+   * else {@code modelDir} when that holds the checkpoint with that digest (a version not yet
+   * published, such as a checkpoint shipped in the models folder).
+   *
+   * @throws IOException when neither has it
+   */
+  public Path locate(String version, Path modelDir) throws IOException {
+    int at = version.lastIndexOf('@');
+    if (at < 1) {
+      throw new IOException("'" + version + "' is not a model version (checkpoint@digest)");
+    }
+    if (Files.isDirectory(root.resolve(version))) {
+      return root.resolve(version);
+    }
+    String checkpoint = version.substring(0, at);
+    Path weights = PigeonModel.weightsFile(modelDir, checkpoint);
+    if (Files.isRegularFile(weights)
+        && PigeonModel.digest(weights).equals(version.substring(at + 1))) {
+      return modelDir;
+    }
+    throw new IOException(
+        "no version '" + version + "' in the model store " + root + " nor in " + modelDir);
+  }
+
   private static ModelUpdate update(
       String version,
       String checkpoint,

@@ -66,6 +66,7 @@ public final class PigeonEngine implements AutoCloseable {
       this.topics = new Topics(config.asMap());
       this.batching = BatchingPolicy.of(config, components.generator());
       this.personalizer = EngineWiring.personalizer(config, components, metrics);
+      personalizer.armLoader(new VariantModels(config, batching.maxImages()));
       this.topology = EngineWiring.topology(config, personalizer, topics, batching, metrics);
     } catch (RuntimeException e) {
       components.generator().close();

@@ -58,7 +58,47 @@ public final class Personalizer {
    *
    * @param history null for a user with none
    */
-  public record Job(Request request, History history) {}
+  public record Job(Request request, History history, Arm arm) {
+
+    /** A job for the serving model. */
+    public Job(Request request, History history) {
+      this(request, history, null);
+    }
+  }
+
+  /**
+   * A model other than the serving one that an experiment's variant is generated with.
+   *
+   * @param generator pigeon or unet; null: the configured one
+   * @param modelVersion a model-store version; null: the configured one
+   */
+  public record Arm(String generator, String modelVersion) {
+    @Override
+    public String toString() {
+      return (generator == null ? "configured generator" : generator)
+          + " "
+          + (modelVersion == null ? "(configured version)" : modelVersion);
+    }
+  }
+
+  /** The model components of an {@link Arm}, and what closes them. */
+  public record ArmComponents(
+      VisualTokenizer tokenizer,
+      HistoryMasker masker,
+      ImageGenerator generator,
+      PreferenceScorer scorer,
+      AutoCloseable owner) {}
+
+  /** Loads the components of an arm (the engine: from the model store). */
+  @FunctionalInterface
+  public interface ArmLoader {
+    ArmComponents load(Arm arm) throws Exception;
+
+    ArmLoader NONE =
+        arm -> {
+          throw new UnsupportedOperationException("this engine serves no variant models");
+        };
+  }
 
   /**
    * The parts built around one set of model components. Micro-batches lease the current one for
@@ -113,6 +153,10 @@ public final class Personalizer {
   private final ClaimCheck claimCheck;
   private volatile Parts current;
   private volatile StageListener stages = StageListener.NONE;
+  private volatile ArmLoader armLoader = ArmLoader.NONE;
+  private final java.util.Map<Arm, Parts> arms = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<Arm, String> refusedArms =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public Personalizer(
       Settings settings,
@@ -163,6 +207,79 @@ public final class Personalizer {
     if (current.users.get() == 0) {
       current.closeOnce();
     }
+    retainArms(java.util.Set.of());
+  }
+
+  /** How the models of experiments' variants are loaded ({@link ArmLoader#NONE}: refused). */
+  public void armLoader(ArmLoader loader) {
+    this.armLoader = loader;
+  }
+
+  /**
+   * Keeps the variant models in {@code inUse} and closes the others once their batches finish
+   * (called at each batch boundary with the arms of the experiments running then); a refused arm no
+   * longer in use may be tried again.
+   */
+  public void retainArms(java.util.Set<Arm> inUse) {
+    refusedArms.keySet().retainAll(inUse);
+    for (var it = arms.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (!inUse.contains(e.getKey())) {
+        it.remove();
+        Parts p = e.getValue();
+        p.retired = true;
+        if (p.users.get() == 0) {
+          p.closeOnce();
+        }
+      }
+    }
+  }
+
+  /** The variant models loaded now, by arm, with the version each serves. */
+  public java.util.Map<Arm, String> armVersions() {
+    java.util.Map<Arm, String> out = new java.util.HashMap<>();
+    arms.forEach((a, p) -> out.put(a, p.generator.modelVersion()));
+    return out;
+  }
+
+  /**
+   * The parts of {@code arm}, loaded on first use (at a batch boundary, on the stream thread), or
+   * null when it cannot be loaded: the reason is kept until the arm leaves use.
+   */
+  private Parts leaseArm(Arm arm) {
+    if (refusedArms.containsKey(arm)) {
+      return null;
+    }
+    Parts p = arms.get(arm);
+    if (p == null) {
+      try {
+        ArmComponents c = armLoader.load(arm);
+        if (!c.tokenizer().name().equals(current.tokenizer.name())) {
+          c.owner().close();
+          throw new IllegalStateException(
+              "its tokenizer "
+                  + c.tokenizer().name()
+                  + " is not the serving "
+                  + current.tokenizer.name()
+                  + " that tokenized the catalog");
+        }
+        p =
+            new Parts(
+                settings,
+                c.tokenizer(),
+                c.masker(),
+                c.generator(),
+                c.scorer(),
+                claimCheck,
+                c.owner());
+        arms.put(arm, p);
+      } catch (Exception | OutOfMemoryError e) {
+        refusedArms.put(arm, String.valueOf(e.getMessage() == null ? e : e.getMessage()));
+        return null;
+      }
+    }
+    p.users.incrementAndGet();
+    return p;
   }
 
   /** The model version the next micro-batch will be generated with. */
@@ -231,12 +348,46 @@ public final class Personalizer {
    */
   public List<Outcome> handleAll(
       List<Job> jobs, Function<String, CatalogItem> catalog, long nowMs) {
-    Parts parts = lease();
-    try {
-      return handleAll(parts, jobs, catalog, nowMs);
-    } finally {
-      parts.release();
+    // one sub-batch per model: the serving one, and each variant model the jobs name
+    java.util.Map<Arm, List<Integer>> byArm = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < jobs.size(); i++) {
+      byArm.computeIfAbsent(jobs.get(i).arm(), a -> new ArrayList<>()).add(i);
     }
+    if (byArm.size() == 1 && byArm.containsKey(null)) {
+      Parts parts = lease();
+      try {
+        return handleAll(parts, jobs, catalog, nowMs);
+      } finally {
+        parts.release();
+      }
+    }
+    Outcome[] out = new Outcome[jobs.size()];
+    for (var e : byArm.entrySet()) {
+      List<Job> sub = e.getValue().stream().map(jobs::get).toList();
+      Parts parts = e.getKey() == null ? lease() : leaseArm(e.getKey());
+      List<Outcome> done;
+      if (parts == null) {
+        String why =
+            "the variant's model ("
+                + e.getKey()
+                + ") cannot be served: "
+                + refusedArms.getOrDefault(e.getKey(), "not loaded");
+        done =
+            sub.stream()
+                .map(j -> Outcome.rejected(current.answers.rejected(j.request(), why, nowMs)))
+                .toList();
+      } else {
+        try {
+          done = handleAll(parts, sub, catalog, nowMs);
+        } finally {
+          parts.release();
+        }
+      }
+      for (int k = 0; k < sub.size(); k++) {
+        out[e.getValue().get(k)] = done.get(k);
+      }
+    }
+    return Arrays.asList(out);
   }
 
   private List<Outcome> handleAll(

@@ -1,14 +1,20 @@
 package io.pigeonstreams.topology;
 
+import io.pigeonstreams.avro.Action;
 import io.pigeonstreams.avro.Experiment;
 import io.pigeonstreams.avro.ExperimentOutcome;
 import io.pigeonstreams.avro.ExperimentStatus;
 import io.pigeonstreams.avro.Exposure;
+import io.pigeonstreams.avro.MetricMoments;
 import io.pigeonstreams.avro.ServedImage;
 import io.pigeonstreams.avro.Status;
+import io.pigeonstreams.avro.UserOutcomes;
 import io.pigeonstreams.avro.Variant;
+import io.pigeonstreams.avro.VariantResults;
 import io.pigeonstreams.personalize.Answer;
+import io.pigeonstreams.personalize.experiment.ExperimentMetrics;
 import io.pigeonstreams.personalize.experiment.ExperimentPlan;
+import io.pigeonstreams.personalize.experiment.Statistics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +34,13 @@ public final class ExperimentMapping {
     for (Variant v : e.getVariants()) {
       variants.add(
           new ExperimentPlan.Variant(
-              v.getName(), v.getWeight(), v.getAlphaH(), v.getAlphaR(), v.getCandidates()));
+              v.getName(),
+              v.getWeight(),
+              v.getAlphaH(),
+              v.getAlphaR(),
+              v.getCandidates(),
+              v.getModelVersion(),
+              v.getGenerator()));
     }
     return new ExperimentPlan(
         e.getId(),
@@ -47,19 +59,76 @@ public final class ExperimentMapping {
     String e = a.experimentId();
     String v = a.experimentVariant();
     Instant t = a.timestamp();
+    String u = a.userId();
     return List.of(
-        new ExperimentOutcome(e, v, "exposures", 1.0, t),
-        new ExperimentOutcome(e, v, "latency_ms", (double) a.latencyMs(), t),
+        new ExperimentOutcome(e, v, ExperimentMetrics.EXPOSURES, 1.0, t, u),
+        new ExperimentOutcome(e, v, "latency_ms", (double) a.latencyMs(), t, u),
         new ExperimentOutcome(
-            e, v, "rejected", a.status() == Answer.Status.REJECTED ? 1.0 : 0.0, t),
+            e, v, "rejected", a.status() == Answer.Status.REJECTED ? 1.0 : 0.0, t, u),
         new ExperimentOutcome(
-            e, v, "cold_start", a.status() == Answer.Status.COLD_START ? 1.0 : 0.0, t));
+            e, v, "cold_start", a.status() == Answer.Status.COLD_START ? 1.0 : 0.0, t, u));
   }
 
-  /** A reaction to an image served in an experiment: 1 when positive, 0 when negative. */
-  static ExperimentOutcome likeOutcome(ServedImage s, boolean label, Instant at) {
+  /** A labelled reaction to an image served in an experiment: one of its kind (like, skip, ...). */
+  static ExperimentOutcome reactionOutcome(ServedImage s, Action action, Instant at) {
     return new ExperimentOutcome(
-        s.getExperimentId(), s.getExperimentVariant(), "like_rate", label ? 1.0 : 0.0, at);
+        s.getExperimentId(),
+        s.getExperimentVariant(),
+        action.name().toLowerCase(java.util.Locale.ROOT),
+        1.0,
+        at,
+        s.getUserId());
+  }
+
+  /** A user's sums per outcome, with {@code o} added. */
+  static UserOutcomes addTo(UserOutcomes u, ExperimentOutcome o) {
+    java.util.Map<String, Double> totals =
+        u == null ? new java.util.HashMap<>() : new java.util.HashMap<>(u.getTotals());
+    totals.merge(o.getMetric(), o.getValue(), Double::sum);
+    return new UserOutcomes(o.getExperimentId(), o.getVariant(), o.getUserId(), totals);
+  }
+
+  /**
+   * A variant's moments with one user's sums added ({@code sign} 1) or taken out (−1, the user's
+   * previous sums when they change).
+   */
+  static VariantResults addUser(
+      VariantResults r, UserOutcomes u, int sign, java.time.Instant windowStart) {
+    java.util.Map<String, MetricMoments> metrics =
+        r == null ? new java.util.HashMap<>() : new java.util.HashMap<>(r.getMetrics());
+    for (ExperimentMetrics.Metric m : ExperimentMetrics.ALL) {
+      double[] xy = m.of(u.getTotals());
+      double x = xy[0];
+      double y = xy[1];
+      MetricMoments old = metrics.get(m.name());
+      metrics.put(
+          m.name(),
+          MetricMoments.newBuilder()
+              .setExperimentId(u.getExperimentId())
+              .setVariant(u.getVariant())
+              .setMetric(m.name())
+              .setN((old == null ? 0 : old.getN()) + sign)
+              .setSum((old == null ? 0 : old.getSum()) + sign * x)
+              .setSumSquares((old == null ? 0 : old.getSumSquares()) + sign * x * x)
+              .setDenominatorSum((old == null ? 0 : old.getDenominatorSum()) + sign * y)
+              .setDenominatorSumSquares(
+                  (old == null ? 0 : old.getDenominatorSumSquares()) + sign * y * y)
+              .setCrossSum((old == null ? 0 : old.getCrossSum()) + sign * x * y)
+              .setWindowStart(windowStart)
+              .build());
+    }
+    return new VariantResults(u.getExperimentId(), u.getVariant(), windowStart, metrics);
+  }
+
+  /** The plain moments of a published metric. */
+  public static Statistics.Moments moments(MetricMoments m) {
+    return new Statistics.Moments(
+        m.getN(),
+        m.getSum(),
+        m.getSumSquares(),
+        m.getDenominatorSum(),
+        m.getDenominatorSumSquares(),
+        m.getCrossSum());
   }
 
   /** The exposure an answer of an experiment's variant makes. */

@@ -125,7 +125,9 @@ final class FeedbackProcessor implements Processor<String, Interaction, String, 
     if (image.getExperimentId() != null) {
       context.forward(
           new Record<>(
-              userId, ExperimentMapping.likeOutcome(image, label, Instant.ofEpochMilli(ts)), ts));
+              userId,
+              ExperimentMapping.reactionOutcome(image, event.getAction(), Instant.ofEpochMilli(ts)),
+              ts));
     }
 
     // a pick between two options shown side by side: the pair is made directly

@@ -9,6 +9,8 @@ import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.MetricMoments;
 import io.pigeonstreams.avro.PreferencePair;
+import io.pigeonstreams.avro.UserOutcomes;
+import io.pigeonstreams.avro.VariantResults;
 import io.pigeonstreams.generate.VisualTokenizer;
 import io.pigeonstreams.metrics.EngineMetrics;
 import io.pigeonstreams.personalize.CatalogTokenizer;
@@ -19,16 +21,25 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The engine's one topology, in the order of the design's sentence: items become catalog entries
@@ -46,6 +57,8 @@ public final class PigeonTopology {
   public static final String EXPERIMENTS_STORE = "experiments-store";
   public static final String RESULTS_STORE = "experiment-results-store";
   public static final String HOURLY_RESULTS_STORE = "experiment-results-hourly";
+  public static final String USERS_STORE = "experiment-users";
+  public static final String HOURLY_USERS_STORE = "experiment-users-hourly";
 
   /**
    * How long published images are kept for feedback ({@code pigeon.feedback.retention.ms}), and how
@@ -217,65 +230,109 @@ public final class PigeonTopology {
     return experimentId + "|" + variant + "|" + metric;
   }
 
+  /**
+   * Outcomes → per user (experiment|variant|user: the unit metrics are ratios over) → per variant
+   * (adding a user's new sums and taking out its old ones, so Σx, Σx², Σy, Σy², Σxy stay exact sums
+   * over users) → one record per metric on experiment-results; the same cumulatively and per hour.
+   */
   private static void aggregate(KStream<String, ExperimentOutcome> outcomes, Topics topics) {
-    org.apache.kafka.streams.kstream.KGroupedStream<String, ExperimentOutcome> grouped =
+    KGroupedStream<String, ExperimentOutcome> byUser =
         outcomes
+            .filter((k, o) -> o.getUserId() != null, Named.as("outcomes-with-user"))
             .selectKey(
-                (user, o) -> resultKey(o.getExperimentId(), o.getVariant(), o.getMetric()),
-                Named.as("by-experiment-metric"))
-            .groupByKey(
-                org.apache.kafka.streams.kstream.Grouped.with(
-                    "experiment-outcomes", Serdes.String(), topics.outcomeSerde));
-    grouped
-        .aggregate(
+                (k, o) -> o.getExperimentId() + "|" + o.getVariant() + "|" + o.getUserId(),
+                Named.as("by-experiment-user"))
+            .groupByKey(Grouped.with("experiment-outcomes", Serdes.String(), topics.outcomeSerde));
+    KTable<String, UserOutcomes> users =
+        byUser.aggregate(
             () -> null,
-            (key, o, m) -> PigeonTopology.add(m, o, null),
-            Named.as("experiment-results-cumulative"),
-            Materialized.<String, MetricMoments, KeyValueStore<Bytes, byte[]>>as(RESULTS_STORE)
+            (key, o, u) -> ExperimentMapping.addTo(u, o),
+            Named.as("experiment-users"),
+            Materialized.<String, UserOutcomes, KeyValueStore<Bytes, byte[]>>as(USERS_STORE)
                 .withKeySerde(Serdes.String())
-                .withValueSerde(topics.experimentResults.valueSerde()))
-        .toStream(Named.as("cumulative-results"))
-        .to(
-            topics.experimentResults.name(),
-            topics.experimentResults.produced().withName("experiment-results-sink"));
-    grouped
-        .windowedBy(
-            org.apache.kafka.streams.kstream.TimeWindows.ofSizeWithNoGrace(Duration.ofHours(1)))
-        .aggregate(
-            () -> null,
-            (key, o, m) -> PigeonTopology.add(m, o, null),
-            Named.as("experiment-results-hourly"),
-            Materialized
-                .<String, MetricMoments, org.apache.kafka.streams.state.WindowStore<Bytes, byte[]>>
-                    as(HOURLY_RESULTS_STORE)
-                .withKeySerde(Serdes.String())
-                .withValueSerde(topics.experimentResults.valueSerde()))
-        .toStream(Named.as("hourly-results"))
-        .map(
-            (window, m) -> {
-              MetricMoments hour =
-                  MetricMoments.newBuilder(m).setWindowStart(window.window().startTime()).build();
-              return org.apache.kafka.streams.KeyValue.pair(
-                  window.key() + "@" + window.window().startTime(), hour);
-            },
-            Named.as("hourly-keys"))
-        .to(
-            topics.experimentResults.name(),
-            topics.experimentResults.produced().withName("experiment-results-hourly-sink"));
+                .withValueSerde(topics.userOutcomesSerde));
+    publish(
+        users
+            .groupBy(
+                (key, u) -> KeyValue.pair(u.getExperimentId() + "|" + u.getVariant(), u),
+                Grouped.with("experiment-variant-users", Serdes.String(), topics.userOutcomesSerde))
+            .aggregate(
+                () -> null,
+                (key, u, r) -> ExperimentMapping.addUser(r, u, 1, null),
+                (key, u, r) -> ExperimentMapping.addUser(r, u, -1, null),
+                Named.as("experiment-results-cumulative"),
+                Materialized.<String, VariantResults, KeyValueStore<Bytes, byte[]>>as(RESULTS_STORE)
+                    .withKeySerde(Serdes.String())
+                    .withValueSerde(topics.variantResultsSerde)),
+        topics,
+        "cumulative");
+    KTable<Windowed<String>, UserOutcomes> hourlyUsers =
+        byUser
+            .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofHours(1)))
+            .aggregate(
+                () -> null,
+                (key, o, u) -> ExperimentMapping.addTo(u, o),
+                Named.as("experiment-users-hourly"),
+                Materialized.<String, UserOutcomes, WindowStore<Bytes, byte[]>>as(
+                        HOURLY_USERS_STORE)
+                    .withKeySerde(Serdes.String())
+                    .withValueSerde(topics.userOutcomesSerde)
+                    .withRetention(Duration.ofDays(7)));
+    publish(
+        hourlyUsers
+            .groupBy(
+                (window, u) ->
+                    KeyValue.pair(
+                        u.getExperimentId()
+                            + "|"
+                            + u.getVariant()
+                            + "@"
+                            + window.window().startTime(),
+                        u),
+                Grouped.with(
+                    "experiment-variant-users-hourly", Serdes.String(), topics.userOutcomesSerde))
+            .aggregate(
+                () -> null,
+                (key, u, r) -> ExperimentMapping.addUser(r, u, 1, hourOf(key)),
+                (key, u, r) -> ExperimentMapping.addUser(r, u, -1, hourOf(key)),
+                Named.as("experiment-results-hourly"),
+                Materialized.<String, VariantResults, KeyValueStore<Bytes, byte[]>>as(
+                        HOURLY_RESULTS_STORE)
+                    .withKeySerde(Serdes.String())
+                    .withValueSerde(topics.variantResultsSerde)),
+        topics,
+        "hourly");
   }
 
-  /** {@code m} (null: nothing yet) with observation {@code o}. */
-  static MetricMoments add(MetricMoments m, ExperimentOutcome o, Instant windowStart) {
-    double x = o.getValue();
-    return MetricMoments.newBuilder()
-        .setExperimentId(o.getExperimentId())
-        .setVariant(o.getVariant())
-        .setMetric(o.getMetric())
-        .setN((m == null ? 0 : m.getN()) + 1)
-        .setSum((m == null ? 0 : m.getSum()) + x)
-        .setSumSquares((m == null ? 0 : m.getSumSquares()) + x * x)
-        .setWindowStart(windowStart)
-        .build();
+  /** The hour of an hourly variant key (experiment|variant@hourStart). */
+  private static Instant hourOf(String key) {
+    return Instant.parse(key.substring(key.lastIndexOf('@') + 1));
+  }
+
+  /** A variant's results as one experiment-results record per metric. */
+  private static void publish(KTable<String, VariantResults> results, Topics topics, String name) {
+    results
+        .toStream(Named.as(name + "-results"))
+        .filter((key, r) -> r != null, Named.as(name + "-results-present"))
+        .flatMap(
+            (key, r) -> {
+              List<KeyValue<String, MetricMoments>> out = new ArrayList<>();
+              r.getMetrics()
+                  .forEach(
+                      (metric, m) ->
+                          out.add(
+                              KeyValue.pair(
+                                  resultKey(r.getExperimentId(), r.getVariant(), metric)
+                                      + (r.getWindowStart() == null
+                                          ? ""
+                                          : "@" + r.getWindowStart()),
+                                  m)));
+              return out;
+            },
+            Named.as(name + "-results-per-metric"))
+        .to(
+            topics.experimentResults.name(),
+            topics.experimentResults.produced().withName(name + "-experiment-results-sink"));
   }
 
   /**

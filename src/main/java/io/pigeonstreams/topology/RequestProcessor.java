@@ -217,6 +217,7 @@ public final class RequestProcessor
     long now = context.currentSystemTimeMs();
     // the definitions as they are at this batch boundary
     List<ExperimentPlan> active = Experiments.active(experimentPlans(), now);
+    personalizer.retainArms(Experiments.arms(active));
     List<Personalizer.Job> jobs = new ArrayList<>();
     for (KeyValue<String, PendingRequest> kv : batch) {
       GenerationRequest request = kv.value.getRequest();
@@ -226,7 +227,8 @@ public final class RequestProcessor
       jobs.add(
           new Personalizer.Job(
               assigned == null ? plain : assigned.apply(plain),
-              userId == null ? null : AvroMapping.history(history.get(userId))));
+              userId == null ? null : AvroMapping.history(history.get(userId)),
+              assigned == null ? null : assigned.arm()));
       metrics.queueWait(Duration.ofMillis(Math.max(0, now - kv.value.getEnqueuedAt())));
     }
     long start = System.nanoTime();

@@ -17,6 +17,8 @@ import io.pigeonstreams.avro.PendingRequest;
 import io.pigeonstreams.avro.PreferencePair;
 import io.pigeonstreams.avro.ServedImage;
 import io.pigeonstreams.avro.UserHistory;
+import io.pigeonstreams.avro.UserOutcomes;
+import io.pigeonstreams.avro.VariantResults;
 import io.pigeonstreams.serde.SerdeFactory;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,8 @@ public final class Topics {
   public final Topic<String, Exposure> exposures;
   public final Topic<String, MetricMoments> experimentResults;
   public final Serde<ExperimentOutcome> outcomeSerde;
+  public final Serde<UserOutcomes> userOutcomesSerde;
+  public final Serde<VariantResults> variantResultsSerde;
   public final Serde<UserHistory> historySerde;
   public final Serde<PendingRequest> pendingSerde;
   public final Serde<ServedImage> servedSerde;
@@ -71,6 +75,8 @@ public final class Topics {
     exposures = new Topic<>(EXPOSURES_NAME, key, serde(Exposure.class, config));
     experimentResults = new Topic<>(RESULTS_NAME, key, serde(MetricMoments.class, config));
     outcomeSerde = serde(ExperimentOutcome.class, config);
+    userOutcomesSerde = serde(UserOutcomes.class, config);
+    variantResultsSerde = serde(VariantResults.class, config);
     historySerde = serde(UserHistory.class, config);
     pendingSerde = serde(PendingRequest.class, config);
     servedSerde = serde(ServedImage.class, config);

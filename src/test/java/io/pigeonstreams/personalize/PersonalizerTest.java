@@ -319,4 +319,83 @@ class PersonalizerTest {
       assertThat(files).isEmpty();
     }
   }
+
+  /** The baseline generator under another version name: a second model to route to. */
+  private static final class Renamed implements ImageGenerator {
+    final String version;
+    final ImageGenerator inner = new NearestHistoryGenerator();
+    int calls;
+    boolean closed;
+
+    Renamed(String version) {
+      this.version = version;
+    }
+
+    @Override
+    public String modelVersion() {
+      return version;
+    }
+
+    @Override
+    public List<io.pigeonstreams.generate.Candidate> generate(
+        io.pigeonstreams.generate.GenerationContext context) {
+      calls++;
+      return inner.generate(context);
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  @Test
+  void shouldGenerateEachVariantsJobsWithItsModelAndRejectAnArmThatCannotLoad() {
+    Renamed b = new Renamed("b@2");
+    Personalizer.Arm armB = new Personalizer.Arm(null, "b@2");
+    Personalizer.Arm broken = new Personalizer.Arm(null, "gone@0");
+    List<Personalizer.Arm> loaded = new java.util.ArrayList<>();
+    personalizer.armLoader(
+        arm -> {
+          loaded.add(arm);
+          if (arm.equals(broken)) {
+            throw new java.io.IOException("no version 'gone@0' in the model store");
+          }
+          return new Personalizer.ArmComponents(
+              new PaletteTokenizer(),
+              new PaletteOutlierMasker(),
+              b,
+              new PaletteStructureScorer(),
+              b);
+        });
+    List<Personalizer.Job> jobs =
+        List.of(
+            new Personalizer.Job(
+                Requests.request("r1", "u1", Requests.itemId(6, 2)).build(), history),
+            new Personalizer.Job(
+                Requests.request("r2", "u2", Requests.itemId(6, 2)).build(), history, armB),
+            new Personalizer.Job(
+                Requests.request("r3", "u3", Requests.itemId(6, 2)).build(), history, broken),
+            new Personalizer.Job(
+                Requests.request("r4", "u4", Requests.itemId(6, 2)).build(), history, armB));
+
+    List<Personalizer.Outcome> out = personalizer.handleAll(jobs, catalog::get, 5_000);
+    personalizer.handleAll(jobs.subList(1, 2), catalog::get, 6_000);
+
+    // each answer, in order, from its own model; the broken arm's with the reason
+    assertThat(out).extracting(o -> o.answer().requestId()).containsExactly("r1", "r2", "r3", "r4");
+    assertThat(out.get(0).answer().modelVersion()).isEqualTo(personalizer.modelVersion());
+    assertThat(out.get(1).answer().modelVersion()).isEqualTo("b@2");
+    assertThat(out.get(3).answer().modelVersion()).isEqualTo("b@2");
+    assertThat(out.get(2).answer().status()).isEqualTo(Answer.Status.REJECTED);
+    assertThat(out.get(2).answer().reason()).contains("gone@0").contains("cannot be served");
+    // loaded once each (the refusal is kept, not retried every batch); its three requests
+    assertThat(loaded).containsExactly(armB, broken);
+    assertThat(b.calls).isEqualTo(3);
+    assertThat(personalizer.armVersions()).containsEntry(armB, "b@2");
+    // an arm no running experiment names is closed
+    personalizer.retainArms(java.util.Set.of());
+    assertThat(b.closed).isTrue();
+    assertThat(personalizer.armVersions()).isEmpty();
+  }
 }

@@ -12,6 +12,7 @@ import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.avro.MetricMoments;
 import io.pigeonstreams.avro.Variant;
+import io.pigeonstreams.avro.VariantResults;
 import io.pigeonstreams.personalize.experiment.ExperimentPlan;
 import java.time.Instant;
 import java.util.List;
@@ -65,8 +66,8 @@ class ExperimentTopologyTest {
         .setStatus(status)
         .setVariants(
             List.of(
-                new Variant("control", 0.5, null, null, null),
-                new Variant("no-mask", 0.5, 0.0, null, null)))
+                new Variant("control", 0.5, null, null, null, null, null),
+                new Variant("no-mask", 0.5, 0.0, null, null, null, null)))
         .setCoverage(coverage)
         .setHashSeed("")
         .setHashVersion(2)
@@ -105,7 +106,12 @@ class ExperimentTopologyTest {
       assertThat(seen.get(i).getVariant()).isEqualTo(answers.get(i).getExperimentVariant());
     }
 
-    // And the results hold each variant's exposures and, once users react, its like rate
+    // And once each user asks again and likes only its first image, the results are ratios over
+    // users: per variant, n users, Σ likes = users, Σ exposures = 2 × users, Σ likes × exposures
+    for (String u : List.of("u1", "u2", "u3", "u4")) {
+      requests.pipeInput(u, Fixtures.request("r2-" + u, u, Fixtures.itemId(5, 0)).build());
+    }
+    assertThat(generated.readValuesToList()).hasSize(4);
     for (GeneratedImage a : answers) {
       Interaction like =
           Interaction.newBuilder(
@@ -114,24 +120,40 @@ class ExperimentTopologyTest {
               .build();
       interactions.pipeInput(a.getUserId(), like);
     }
-    org.apache.kafka.streams.state.KeyValueStore<String, MetricMoments> results =
+    org.apache.kafka.streams.state.KeyValueStore<String, VariantResults> results =
         driver.getKeyValueStore(PigeonTopology.RESULTS_STORE);
-    long exposed = 0;
-    long liked = 0;
+    long users = 0;
     for (String v : List.of("control", "no-mask")) {
-      MetricMoments n = results.get(PigeonTopology.resultKey("mask-vs-none", v, "exposures"));
-      MetricMoments l = results.get(PigeonTopology.resultKey("mask-vs-none", v, "like_rate"));
-      long expected = answers.stream().filter(a -> a.getExperimentVariant().equals(v)).count();
-      assertThat(n == null ? 0 : n.getN()).isEqualTo(expected);
-      assertThat(l == null ? 0 : l.getSum()).isEqualTo((double) expected);
-      exposed += n == null ? 0 : n.getN();
-      liked += l == null ? 0 : (long) l.getSum();
+      long n = answers.stream().filter(a -> a.getExperimentVariant().equals(v)).count();
+      VariantResults r = results.get("mask-vs-none|" + v);
+      if (n == 0) {
+        assertThat(r).isNull();
+        continue;
+      }
+      MetricMoments like = r.getMetrics().get("like_rate");
+      assertThat(like.getN()).isEqualTo(n);
+      assertThat(like.getSum()).isEqualTo((double) n);
+      assertThat(like.getDenominatorSum()).isEqualTo(2.0 * n);
+      assertThat(like.getDenominatorSumSquares()).isEqualTo(4.0 * n);
+      assertThat(like.getCrossSum()).isEqualTo(2.0 * n);
+      assertThat(ExperimentMapping.moments(like).mean()).isEqualTo(0.5);
+      MetricMoments perUser = r.getMetrics().get("exposures_per_user");
+      assertThat(perUser.getN()).isEqualTo(n);
+      assertThat(perUser.getSum()).isEqualTo(2.0 * n);
+      assertThat(r.getMetrics().get("skip_rate").getSum()).isZero();
+      users += n;
     }
-    assertThat(exposed).isEqualTo(4);
-    assertThat(liked).isEqualTo(4);
-    List<MetricMoments> published = this.results.readValuesToList();
-    assertThat(published).anySatisfy(m -> assertThat(m.getWindowStart()).isNotNull());
-    assertThat(published).anySatisfy(m -> assertThat(m.getWindowStart()).isNull());
+    assertThat(users).isEqualTo(4);
+    // And the topic's latest cumulative record per key is what the store holds
+    java.util.Map<String, MetricMoments> published = this.results.readKeyValuesToMap();
+    assertThat(published.values()).anySatisfy(m -> assertThat(m.getWindowStart()).isNotNull());
+    for (String v : List.of("control", "no-mask")) {
+      VariantResults r = results.get("mask-vs-none|" + v);
+      if (r != null) {
+        assertThat(published.get(PigeonTopology.resultKey("mask-vs-none", v, "like_rate")))
+            .isEqualTo(r.getMetrics().get("like_rate"));
+      }
+    }
   }
 
   @Test
@@ -143,5 +165,23 @@ class ExperimentTopologyTest {
     assertThat(a.getExperimentId()).isNull();
     assertThat(a.getExperimentVariant()).isEqualTo("control"); // the configured default arm
     assertThat(exposures.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldAnswerAVariantWhoseModelCannotBeLoadedRejectedWithTheReasonAndItsExposure() {
+    Experiment e = experiment("v2", 1.0, ExperimentStatus.RUNNING);
+    e.setVariants(
+        List.of(
+            new Variant("control", 0.0, null, null, null, null, null),
+            new Variant("v2", 1.0, null, null, null, "pigeon@0123abcd", null)));
+    experiments.pipeInput(e.getId(), e);
+    requests.pipeInput("u1", Fixtures.request("r1", "u1", Fixtures.itemId(5, 0)).build());
+    GeneratedImage a = generated.readValue();
+    assertThat(a.getExperimentVariant()).isEqualTo("v2");
+    assertThat(a.getStatus()).isEqualTo(io.pigeonstreams.avro.Status.REJECTED);
+    assertThat(a.getReason()).contains("pigeon@0123abcd").contains("cannot be served");
+    Exposure x = exposures.readValue();
+    assertThat(x.getRequestId()).isEqualTo("r1");
+    assertThat(x.getStatus()).isEqualTo(io.pigeonstreams.avro.Status.REJECTED);
   }
 }

@@ -1,5 +1,6 @@
 package io.pigeonstreams.personalize.experiment;
 
+import io.pigeonstreams.personalize.Personalizer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,7 +30,29 @@ public record ExperimentPlan(
    * @param candidates the candidate count to generate
    */
   public record Variant(
-      String name, double weight, Double alphaH, Double alphaR, Integer candidates) {}
+      String name,
+      double weight,
+      Double alphaH,
+      Double alphaR,
+      Integer candidates,
+      String modelVersion,
+      String generator) {
+
+    /** A variant that keeps the serving model. */
+    public Variant(String name, double weight, Double alphaH, Double alphaR, Integer candidates) {
+      this(name, weight, alphaH, alphaR, candidates, null, null);
+    }
+
+    /** The model it is generated with, or null for the one serving. */
+    public Personalizer.Arm arm() {
+      return modelVersion == null && generator == null
+          ? null
+          : new Personalizer.Arm(generator, modelVersion);
+    }
+  }
+
+  /** The generators a variant may name. */
+  public static final java.util.Set<String> GENERATORS = java.util.Set.of("pigeon", "unet");
 
   /** The largest candidate count a variant may ask for (the engine's {@code candidates.max}). */
   public static final int MAX_CANDIDATES = 11;
@@ -57,6 +80,24 @@ public record ExperimentPlan(
         total += v.weight();
         ratio(out, v.name(), "alpha_h", v.alphaH());
         ratio(out, v.name(), "alpha_r", v.alphaR());
+        if (v.generator() != null && !GENERATORS.contains(v.generator())) {
+          out.add(
+              "variant '"
+                  + v.name()
+                  + "': generator must be one of "
+                  + new java.util.TreeSet<>(GENERATORS)
+                  + ", got '"
+                  + v.generator()
+                  + "'");
+        }
+        if (v.modelVersion() != null && v.modelVersion().lastIndexOf('@') < 1) {
+          out.add(
+              "variant '"
+                  + v.name()
+                  + "': model version must be a model-store version (checkpoint@digest), got '"
+                  + v.modelVersion()
+                  + "'");
+        }
         if (v.candidates() != null && (v.candidates() < 1 || v.candidates() > MAX_CANDIDATES)) {
           out.add(
               "variant '"
@@ -69,6 +110,15 @@ public record ExperimentPlan(
       }
       if (total < 0.99 || total > 1.01) {
         out.add(String.format(Locale.ROOT, "weights sum to %.4f, not 1", total));
+      }
+    }
+    for (String m : metrics == null ? List.<String>of() : metrics) {
+      if (ExperimentMetrics.named(m).isEmpty()) {
+        out.add(
+            "unknown metric '"
+                + m
+                + "'; known: "
+                + ExperimentMetrics.ALL.stream().map(ExperimentMetrics.Metric::name).toList());
       }
     }
     if (!(coverage >= 0 && coverage <= 1)) {

@@ -1,5 +1,6 @@
 package io.pigeonstreams.personalize.experiment;
 
+import io.pigeonstreams.personalize.Personalizer;
 import io.pigeonstreams.personalize.Request;
 import java.util.Comparator;
 import java.util.List;
@@ -13,6 +14,11 @@ public final class Experiments {
 
   /** A user's place in an experiment. */
   public record Assigned(String experimentId, ExperimentPlan.Variant variant) {
+
+    /** The model the variant is generated with (null: the one serving). */
+    public Personalizer.Arm arm() {
+      return variant.arm();
+    }
 
     /** The request with the variant's overrides and the variant's name. */
     public Request apply(Request r) {
@@ -49,6 +55,19 @@ public final class Experiments {
         .filter(p -> p.activeAt(nowMs) && p.problems().isEmpty())
         .sorted(Comparator.comparing(ExperimentPlan::id))
         .toList();
+  }
+
+  /** The models the variants of {@code active} are generated with (other than the serving one). */
+  public static java.util.Set<Personalizer.Arm> arms(List<ExperimentPlan> active) {
+    java.util.Set<Personalizer.Arm> out = new java.util.HashSet<>();
+    for (ExperimentPlan p : active) {
+      for (ExperimentPlan.Variant v : p.variants()) {
+        if (v.arm() != null) {
+          out.add(v.arm());
+        }
+      }
+    }
+    return out;
   }
 
   /** The first of {@code active} whose coverage includes {@code userId}, or null. */

@@ -9,11 +9,12 @@ import org.apache.commons.math3.stat.inference.ChiSquareTest;
 import org.apache.commons.math3.stat.inference.TTest;
 
 /**
- * The experiments' statistics on sufficient statistics (n, Σx, Σx²), so that they can be computed
- * from what the stream aggregates: relative lift with a 95% delta-method interval, Welch's t-test
- * for means, the two-proportion z-test for rates, an always-valid p-value (mixture SPRT) that may
- * be read at any time, the sample-ratio-mismatch chi-squared test, and Holm's correction.
- * Distributions and tests come from Apache Commons Math.
+ * The experiments' statistics on sufficient statistics (n, Σx, Σx², Σy, Σy², Σxy), so that they can
+ * be computed from what the stream aggregates: relative lift with a 95% delta-method interval,
+ * Welch's t-test for means and the two-proportion z-test for rates over independent units, the
+ * delta-method z-test for ratio metrics (rates per exposure with users as units), an always-valid
+ * p-value (mixture SPRT) that may be read at any time, the sample-ratio-mismatch chi-squared test,
+ * and Holm's correction. Distributions and tests come from Apache Commons Math.
  */
 public final class Statistics {
 
@@ -24,23 +25,93 @@ public final class Statistics {
 
   private Statistics() {}
 
-  /** A metric's sufficient statistics in one variant. */
-  public record Moments(long n, double sum, double sumSquares) {
-    public double mean() {
-      return n == 0 ? 0 : sum / n;
+  /**
+   * A ratio metric's sufficient statistics in one variant, over its units (users): the metric is Σx
+   * / Σy, where x is what a user contributed to the numerator (likes, latency) and y to the
+   * denominator (their exposures). A plain mean over units has y = 1 for every unit.
+   *
+   * @param n units
+   * @param sum Σx
+   * @param sumSquares Σx²
+   * @param denominatorSum Σy
+   * @param denominatorSumSquares Σy²
+   * @param crossSum Σxy, the cross term the ratio's variance needs
+   */
+  public record Moments(
+      long n,
+      double sum,
+      double sumSquares,
+      double denominatorSum,
+      double denominatorSumSquares,
+      double crossSum) {
+
+    /** Nothing observed. */
+    public static final Moments EMPTY = new Moments(0, 0, 0, 0, 0, 0);
+
+    /** A plain mean over {@code n} units (y = 1 for each). */
+    public Moments(long n, double sum, double sumSquares) {
+      this(n, sum, sumSquares, n, n, sum);
     }
 
-    /** The sample variance (n − 1). */
+    /** The metric: Σx / Σy (0 with no denominator). */
+    public double mean() {
+      return denominatorSum == 0 ? 0 : sum / denominatorSum;
+    }
+
+    /** Whether every unit had y = 1: the metric is a plain mean over independent units. */
+    public boolean perUnit() {
+      return denominatorSum == n && denominatorSumSquares == n;
+    }
+
+    /** The sample variance of x over units (n − 1). */
     public double variance() {
       return n < 2 ? 0 : Math.max(0, (sumSquares - sum * sum / n) / (n - 1));
     }
 
+    /**
+     * The variance of {@link #mean()} by the delta method (Deng, Knoblich and Lu 2018): with
+     * per-unit means μx, μy and sample (co)variances, (s_xx/μy² − 2 μx s_xy/μy³ + μx² s_yy/μy⁴) /
+     * n; for a plain mean this is s_xx / n.
+     */
+    public double meanVariance() {
+      if (n < 2 || denominatorSum == 0) {
+        return 0;
+      }
+      double mx = sum / n;
+      double my = denominatorSum / n;
+      double sxx = variance();
+      double syy =
+          Math.max(0, (denominatorSumSquares - denominatorSum * denominatorSum / n) / (n - 1));
+      double sxy = (crossSum - sum * denominatorSum / n) / (n - 1);
+      double v =
+          sxx / (my * my) - 2 * mx * sxy / (my * my * my) + mx * mx * syy / (my * my * my * my);
+      return Math.max(0, v / n);
+    }
+
+    /** With one more unit that contributed {@code x} over y = 1. */
     public Moments add(double x) {
-      return new Moments(n + 1, sum + x, sumSquares + x * x);
+      return add(x, 1);
+    }
+
+    /** With one more unit that contributed {@code x} over {@code y}. */
+    public Moments add(double x, double y) {
+      return new Moments(
+          n + 1,
+          sum + x,
+          sumSquares + x * x,
+          denominatorSum + y,
+          denominatorSumSquares + y * y,
+          crossSum + x * y);
     }
 
     public Moments plus(Moments o) {
-      return new Moments(n + o.n, sum + o.sum, sumSquares + o.sumSquares);
+      return new Moments(
+          n + o.n,
+          sum + o.sum,
+          sumSquares + o.sumSquares,
+          denominatorSum + o.denominatorSum,
+          denominatorSumSquares + o.denominatorSumSquares,
+          crossSum + o.crossSum);
     }
   }
 
@@ -48,23 +119,37 @@ public final class Statistics {
   public record Lift(double lift, double low, double high) {}
 
   /**
-   * (mean_t / mean_c − 1) with the delta method's variance of a ratio of independent means: var ≈
-   * v_t/(n_t m_c²) + m_t² v_c/(n_c m_c⁴).
+   * (mean_t / mean_c − 1) with the delta method's variance of a ratio of independent estimates: var
+   * ≈ V_t/m_c² + m_t² V_c/m_c⁴, where V is each arm's {@link Moments#meanVariance()}.
    */
   public static Lift relativeLift(Moments control, Moments treatment) {
     double mc = control.mean();
     double mt = treatment.mean();
     double lift = mt / mc - 1;
     double var =
-        treatment.variance() / (treatment.n() * mc * mc)
-            + mt * mt * control.variance() / (control.n() * mc * mc * mc * mc);
+        treatment.meanVariance() / (mc * mc)
+            + mt * mt * control.meanVariance() / (mc * mc * mc * mc);
     double half = Z95 * Math.sqrt(var);
     return new Lift(lift, lift - half, lift + half);
   }
 
-  /** Welch's two-sided t-test p-value for a difference of means. */
+  /** Welch's two-sided t-test p-value for a difference of means over units (y = 1). */
   public static double welchP(Moments control, Moments treatment) {
     return new TTest().tTest(summary(control), summary(treatment));
+  }
+
+  /**
+   * The two-sided p-value of a difference of ratio metrics: z = (m_t − m_c) / sqrt(V_t + V_c) with
+   * delta-method variances (units with several exposures are not independent observations of the
+   * rate, so a test over exposures would be too sure).
+   */
+  public static double deltaP(Moments control, Moments treatment) {
+    double se = Math.sqrt(control.meanVariance() + treatment.meanVariance());
+    if (!(se > 0)) {
+      return 1;
+    }
+    double z = (treatment.mean() - control.mean()) / se;
+    return 2 * NORMAL.cumulativeProbability(-Math.abs(z));
   }
 
   private static StatisticalSummaryValues summary(Moments m) {
@@ -88,12 +173,12 @@ public final class Statistics {
   /**
    * An always-valid p-value for a difference of means (Johari, Pekelis and Walsh's mixture SPRT
    * with a normal mixing distribution of variance {@code tau2} over the effect): 1 / Λ, capped at
-   * 1, where Λ = sqrt(V/(V+τ²)) exp(Δ² τ² / (2 V (V+τ²))) and V = v_t/n_t + v_c/n_c. Reading it at
-   * every refresh keeps its error rate (it is a test martingale); the report keeps the running
-   * minimum.
+   * 1, where Λ = sqrt(V/(V+τ²)) exp(Δ² τ² / (2 V (V+τ²))) and V = V_t + V_c, each arm's
+   * delta-method {@link Moments#meanVariance()} (v/n for a plain mean). Reading it at every refresh
+   * keeps its error rate (it is a test martingale); the report keeps the running minimum.
    */
   public static double alwaysValidP(Moments control, Moments treatment, double tau2) {
-    double v = treatment.variance() / treatment.n() + control.variance() / control.n();
+    double v = treatment.meanVariance() + control.meanVariance();
     if (!(v > 0)) {
       return 1;
     }

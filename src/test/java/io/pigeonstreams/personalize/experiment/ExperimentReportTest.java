@@ -26,21 +26,29 @@ class ExperimentReportTest {
           0,
           null);
 
-  /** Per variant: exposures, latency ~ N(800, 100), likes ~ Bernoulli(rate). */
+  /**
+   * Per variant, users who each see 1 to 4 images, wait ~ N(800, 100) ms for each, and like each
+   * with their own probability: the arm's rate, varying by user (so a user's likes are correlated,
+   * as real users' are).
+   */
   private static Map<String, Map<String, Moments>> simulate(
       SplittableRandom rng, int[] users, double[] likeRate) {
     Map<String, Map<String, Moments>> out = new HashMap<>();
     String[] names = {"control", "treatment"};
     for (int v = 0; v < 2; v++) {
-      Moments exposures = new Moments(0, 0, 0);
-      Moments latency = new Moments(0, 0, 0);
-      Moments likes = new Moments(0, 0, 0);
+      List<Map<String, Double>> totals = new java.util.ArrayList<>();
       for (int u = 0; u < users[v]; u++) {
-        exposures = exposures.add(1);
-        latency = latency.add(800 + 100 * rng.nextGaussian());
-        likes = likes.add(rng.nextDouble() < likeRate[v] ? 1 : 0);
+        int exposures = 1 + rng.nextInt(4);
+        double p = Math.min(1, Math.max(0, likeRate[v] + 0.15 * rng.nextGaussian()));
+        double latency = 0;
+        double likes = 0;
+        for (int i = 0; i < exposures; i++) {
+          latency += 800 + 100 * rng.nextGaussian();
+          likes += rng.nextDouble() < p ? 1 : 0;
+        }
+        totals.add(Map.of("exposures", (double) exposures, "latency_ms", latency, "like", likes));
       }
-      out.put(names[v], Map.of("exposures", exposures, "latency_ms", latency, "like_rate", likes));
+      out.put(names[v], ExperimentMetrics.moments(totals));
     }
     return out;
   }

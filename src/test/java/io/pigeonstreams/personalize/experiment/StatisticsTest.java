@@ -31,6 +31,60 @@ class StatisticsTest {
   }
 
   @Test
+  void shouldMatchNumpyOnARatioMetricsDeltaMethod() {
+    // 10 users per arm, likes x over exposures y; numpy: R = Σx/Σy, V = var(x − R·y, ddof=1) /
+    // (n ȳ²) (the linearized form), z-test and lift interval from those
+    Moments c = new Moments(10, 9, 17, 21, 57, 28);
+    Moments t = new Moments(10, 17, 41, 24, 68, 51);
+    assertThat(c.mean()).isCloseTo(0.42857142857142855, within(1e-12));
+    assertThat(c.meanVariance()).isCloseTo(0.008741213794663747, within(1e-12));
+    assertThat(t.meanVariance()).isCloseTo(0.005532514574759945, within(1e-12));
+    assertThat(c.perUnit()).isFalse();
+    assertThat(Statistics.deltaP(c, t)).isCloseTo(0.019199297557499873, within(1e-9));
+    Statistics.Lift lift = Statistics.relativeLift(c, t);
+    assertThat(lift.lift()).isCloseTo(0.6527777777777779, within(1e-12));
+    assertThat(lift.low()).isCloseTo(-0.1315133350923694, within(1e-9));
+    assertThat(lift.high()).isCloseTo(1.4370688906479252, within(1e-9));
+    // a plain mean is the ratio with y = 1: the same variance as s²/n
+    assertThat(CONTROL.perUnit()).isTrue();
+    assertThat(CONTROL.meanVariance()).isCloseTo(CONTROL.variance() / 400, within(1e-15));
+  }
+
+  @Test
+  void shouldKeepFivePercentFalseAlarmsOnCorrelatedExposuresWhereAPerExposureTestDoesNot() {
+    // A/A: users see 1..8 images and like each with their own rate (Beta-like spread); a test
+    // that treats exposures as independent is too sure, the delta method over users is not
+    SplittableRandom rng = new SplittableRandom(21);
+    int delta = 0;
+    int perExposure = 0;
+    int runs = 400;
+    for (int run = 0; run < runs; run++) {
+      Moments[] arm = new Moments[2];
+      long[] likes = new long[2];
+      long[] exposures = new long[2];
+      for (int a = 0; a < 2; a++) {
+        arm[a] = Moments.EMPTY;
+        for (int u = 0; u < 300; u++) {
+          int n = 1 + rng.nextInt(8);
+          double p = rng.nextDouble() < 0.3 ? 0.8 : 0.1;
+          int x = 0;
+          for (int i = 0; i < n; i++) {
+            x += rng.nextDouble() < p ? 1 : 0;
+          }
+          arm[a] = arm[a].add(x, n);
+          likes[a] += x;
+          exposures[a] += n;
+        }
+      }
+      delta += Statistics.deltaP(arm[0], arm[1]) < 0.05 ? 1 : 0;
+      perExposure +=
+          Statistics.twoProportionP(likes[0], exposures[0], likes[1], exposures[1]) < 0.05 ? 1 : 0;
+    }
+    assertThat(delta / (double) runs).isLessThanOrEqualTo(0.075);
+    assertThat(perExposure / (double) runs).isGreaterThan(0.1);
+  }
+
+  @Test
   void shouldFlagASampleRatioMismatchAndNotAFairSplit() {
     // scipy.stats.chisquare([5000, 5300], [5150, 5150]) and ([1000, 1003, 997], equal)
     assertThat(Statistics.sampleRatioP(new long[] {5000, 5300}, new double[] {0.5, 0.5}))
