@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       BenchHistoryCommand.class,
       BenchModelCommand.class,
-      BenchGenerationCommand.class
+      BenchGenerationCommand.class,
+      BenchExperimentCommand.class
     })
 public final class BenchCommand implements Runnable {
 

@@ -2,8 +2,8 @@ package io.pigeonstreams.cli;
 
 import io.pigeonstreams.avro.Experiment;
 import io.pigeonstreams.avro.ExperimentStatus;
-import io.pigeonstreams.avro.MetricMoments;
 import io.pigeonstreams.avro.Variant;
+import io.pigeonstreams.bench.experiment.ExperimentResults;
 import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.engine.ModelStore;
 import io.pigeonstreams.kafka.CommittedReader;
@@ -15,7 +15,6 @@ import io.pigeonstreams.topology.Topics;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +118,7 @@ final class ExperimentCommand {
         description =
             "NAME:WEIGHT[:alpha_h=X][:alpha_r=X][:candidates=K][:model=VERSION][:generator=G],"
                 + " once per variant; the first is the control. VERSION is a model-store version"
-                + " (checkpoint@digest), G pigeon or unet. E.g. --variant control:0.5 --variant"
+                + " (checkpoint@digest), G pigeon, unet or nearest-history. E.g. --variant control:0.5 --variant"
                 + " no-mask:0.5:alpha_h=0")
     List<String> variants;
 
@@ -170,28 +169,7 @@ final class ExperimentCommand {
     }
 
     static Variant variant(String spec) {
-      String[] parts = spec.split(":");
-      if (parts.length < 2) {
-        throw new IllegalArgumentException("--variant wants NAME:WEIGHT[...], got '" + spec + "'");
-      }
-      Variant v =
-          Variant.newBuilder().setName(parts[0]).setWeight(Double.parseDouble(parts[1])).build();
-      for (int i = 2; i < parts.length; i++) {
-        String[] kv = parts[i].split("=", 2);
-        switch (kv[0]) {
-          case "alpha_h" -> v.setAlphaH(Double.parseDouble(kv[1]));
-          case "alpha_r" -> v.setAlphaR(Double.parseDouble(kv[1]));
-          case "candidates" -> v.setCandidates(Integer.parseInt(kv[1]));
-          case "model" -> v.setModelVersion(kv[1]);
-          case "generator" -> v.setGenerator(kv[1]);
-          default ->
-              throw new IllegalArgumentException(
-                  "unknown override '"
-                      + kv[0]
-                      + "' (alpha_h, alpha_r, candidates, model, generator)");
-        }
-      }
-      return v;
+      return ExperimentMapping.variant(spec);
     }
   }
 
@@ -246,21 +224,8 @@ final class ExperimentCommand {
     public Integer call() throws Exception {
       EngineConfig c = cluster.load();
       Experiment e = definition(c, id);
-      Topics topics = new Topics(c.asMap());
-      Map<String, Map<String, Statistics.Moments>> moments = new HashMap<>();
-      for (ConsumerRecord<String, MetricMoments> r :
-          CommittedReader.readToEnd(
-              c.get("bootstrap.servers"),
-              topics.experimentResults.name(),
-              topics.experimentResults.valueSerde().deserializer(),
-              null)) {
-        MetricMoments m = r.value();
-        if (m != null && m.getWindowStart() == null && m.getExperimentId().equals(id)) {
-          moments
-              .computeIfAbsent(m.getVariant(), k -> new HashMap<>())
-              .put(m.getMetric(), ExperimentMapping.moments(m));
-        }
-      }
+      Map<String, Map<String, Statistics.Moments>> moments =
+          ExperimentResults.published(c.get("bootstrap.servers"), new Topics(c.asMap()), id);
       ExperimentReport.Result result = ExperimentReport.of(checked(e), moments);
       System.out.print(result.render());
       return result.sampleRatioMismatch() ? 4 : 0;

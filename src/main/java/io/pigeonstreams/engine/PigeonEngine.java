@@ -184,6 +184,14 @@ public final class PigeonEngine implements AutoCloseable {
             QueryableStoreTypes.<String, CatalogEntry>keyValueStore()));
   }
 
+  /** The experiments' definitions as every instance sees them (the global table). */
+  public ReadOnlyKeyValueStore<String, io.pigeonstreams.avro.Experiment> experimentsStore() {
+    return streams.store(
+        StoreQueryParameters.fromNameAndType(
+            PigeonTopology.EXPERIMENTS_STORE,
+            QueryableStoreTypes.<String, io.pigeonstreams.avro.Experiment>keyValueStore()));
+  }
+
   /** Blocks until the engine stops (closed, or failed for good). */
   public void awaitTermination() throws InterruptedException {
     running.await();

@@ -1,6 +1,7 @@
 package io.pigeonstreams.engine;
 
 import io.pigeonstreams.generate.pigeon.PigeonComponents;
+import io.pigeonstreams.generate.retrieval.NearestHistoryGenerator;
 import io.pigeonstreams.generate.unet.UNetImageGenerator;
 import io.pigeonstreams.model.Devices;
 import io.pigeonstreams.model.UNetModel;
@@ -12,8 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Loads the models experiments' variants are generated with ({@link Personalizer.ArmLoader}): a
  * model version from the model store (or the models folder, when it holds that checkpoint with that
- * digest) and/or the other generator. The U-Net comes from {@code pigeon.model.dir}; Pigeon's
- * tokenizer, masker and scorer come from the version named (the configured one if none). Each is
+ * digest) and/or another generator: the U-Net (from {@code pigeon.model.dir}) or the retrieval
+ * baseline nearest-history (the kept history image closest to the reference). Pigeon's tokenizer,
+ * masker and scorer come from the version named (the configured one if none) in every case. Each is
  * warmed up before it serves. The personalizer loads an arm on first use, at a batch boundary, and
  * closes it when no running experiment names it any more.
  */
@@ -33,9 +35,9 @@ final class VariantModels implements Personalizer.ArmLoader {
   public Personalizer.ArmComponents load(Personalizer.Arm arm) throws Exception {
     String configured = config.get("pigeon.generator");
     String generator = arm.generator() != null ? arm.generator() : configured;
-    if (!"pigeon".equals(generator) && !"unet".equals(generator)) {
+    if (!java.util.Set.of("pigeon", "unet", "nearest-history").contains(generator)) {
       throw new IllegalArgumentException(
-          "variant models need generator pigeon or unet, not '" + generator + "'");
+          "variant models need generator pigeon, unet or nearest-history, not '" + generator + "'");
     }
     Path modelDir = Path.of(config.get("pigeon.model.dir"));
     Path dir = modelDir;
@@ -62,6 +64,10 @@ final class VariantModels implements Personalizer.ArmLoader {
         UNetImageGenerator g = new UNetImageGenerator(unet, pigeon);
         owner = g; // closes both
         out = new Personalizer.ArmComponents(pigeon.tokenizer(), pigeon, g, pigeon.scorer(), g);
+      } else if ("nearest-history".equals(generator)) {
+        out =
+            new Personalizer.ArmComponents(
+                pigeon.tokenizer(), pigeon, new NearestHistoryGenerator(), pigeon.scorer(), pigeon);
       } else {
         out =
             new Personalizer.ArmComponents(

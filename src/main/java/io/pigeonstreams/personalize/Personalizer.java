@@ -69,7 +69,7 @@ public final class Personalizer {
   /**
    * A model other than the serving one that an experiment's variant is generated with.
    *
-   * @param generator pigeon or unet; null: the configured one
+   * @param generator pigeon, unet or nearest-history; null: the configured one
    * @param modelVersion a model-store version; null: the configured one
    */
   public record Arm(String generator, String modelVersion) {

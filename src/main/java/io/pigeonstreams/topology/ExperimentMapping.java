@@ -28,6 +28,45 @@ public final class ExperimentMapping {
 
   private ExperimentMapping() {}
 
+  /**
+   * A variant from its command-line form {@code
+   * NAME:WEIGHT[:alpha_h=X][:alpha_r=X][:candidates=K][:model=VERSION][:generator=G]}.
+   *
+   * @throws IllegalArgumentException for a malformed spec, with the reason
+   */
+  public static Variant variant(String spec) {
+    String[] parts = spec.split(":");
+    if (parts.length < 2) {
+      throw new IllegalArgumentException(
+          "a variant is NAME:WEIGHT[:key=value...], got '" + spec + "'");
+    }
+    try {
+      Variant v =
+          Variant.newBuilder().setName(parts[0]).setWeight(Double.parseDouble(parts[1])).build();
+      for (int i = 2; i < parts.length; i++) {
+        String[] kv = parts[i].split("=", 2);
+        String value = kv.length == 2 ? kv[1] : "";
+        switch (kv[0]) {
+          case "alpha_h" -> v.setAlphaH(Double.parseDouble(value));
+          case "alpha_r" -> v.setAlphaR(Double.parseDouble(value));
+          case "candidates" -> v.setCandidates(Integer.parseInt(value));
+          case "model" -> v.setModelVersion(value);
+          case "generator" -> v.setGenerator(value);
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown override '"
+                      + kv[0]
+                      + "' in '"
+                      + spec
+                      + "' (alpha_h, alpha_r, candidates, model, generator)");
+        }
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("variant '" + spec + "': " + e.getMessage(), e);
+    }
+  }
+
   /** An experiment's definition as the request path applies it. */
   public static ExperimentPlan experimentPlan(Experiment e) {
     List<ExperimentPlan.Variant> variants = new ArrayList<>();

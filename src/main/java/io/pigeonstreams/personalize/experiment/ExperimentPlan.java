@@ -52,7 +52,8 @@ public record ExperimentPlan(
   }
 
   /** The generators a variant may name. */
-  public static final java.util.Set<String> GENERATORS = java.util.Set.of("pigeon", "unet");
+  public static final java.util.Set<String> GENERATORS =
+      java.util.Set.of("pigeon", "unet", "nearest-history");
 
   /** The largest candidate count a variant may ask for (the engine's {@code candidates.max}). */
   public static final int MAX_CANDIDATES = 11;

@@ -165,8 +165,8 @@ public final class ExperimentReport {
       for (Metric metric : ExperimentMetrics.ALL) {
         Moments c = control.get(metric.name());
         Moments t = treatment.get(metric.name());
-        if (c == null || t == null || c.n() < 2 || t.n() < 2) {
-          continue;
+        if (c == null || t == null || c.n() < 2 || t.n() < 2 || c.sum() == 0 && t.sum() == 0) {
+          continue; // too few users, or no event of this kind in either arm
         }
         rows.add(row(v, metric, judged.contains(metric.name()), c, t));
       }
@@ -176,7 +176,9 @@ public final class ExperimentReport {
 
   private static Row row(String variant, Metric metric, boolean judged, Moments c, Moments t) {
     double p;
-    if (c.perUnit() && t.perUnit()) {
+    if (c.meanVariance() == 0 && t.meanVariance() == 0) {
+      p = c.mean() == t.mean() ? 1 : 0; // constant in both arms: no doubt either way
+    } else if (c.perUnit() && t.perUnit()) {
       p =
           metric.rate()
               ? Statistics.twoProportionP(Math.round(c.sum()), c.n(), Math.round(t.sum()), t.n())
