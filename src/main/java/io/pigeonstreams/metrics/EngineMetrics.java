@@ -27,7 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code pigeon.outputs} [{@code pigeon_outputs_total}]: answers by {@code status} and {@code
  *       model_version};
  *   <li>{@code pigeon.pending} [{@code pigeon_pending}]: requests waiting in this instance's
- *       stores.
+ *       stores;
+ *   <li>{@code pigeon.experiment.srm} [{@code pigeon_experiment_srm}] and {@code
+ *       pigeon.experiment.srm.p} by {@code experiment}: the sample-ratio check of each running
+ *       experiment (1: mismatch).
  * </ul>
  *
  * Percentiles (p50, p95, p99) are published for the timers and summaries.
@@ -127,6 +130,34 @@ public final class EngineMetrics {
         .tag("outcome", outcome)
         .register(registry)
         .increment();
+  }
+
+  private final java.util.Map<String, double[]> srm =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The sample-ratio check of experiment {@code id} as its users per variant stand: gauges {@code
+   * pigeon_experiment_srm_p} (the chi-squared p) and {@code pigeon_experiment_srm} (1: flagged, p
+   * below the report's threshold), tagged with the experiment, on the instance that aggregates it.
+   */
+  public void experimentSampleRatio(String id, double p, boolean flagged) {
+    double[] v =
+        srm.computeIfAbsent(
+            id,
+            k -> {
+              double[] cell = {Double.NaN, 0};
+              Gauge.builder("pigeon.experiment.srm.p", cell, c -> c[0])
+                  .description("sample-ratio-mismatch chi-squared p of an experiment's users")
+                  .tag("experiment", k)
+                  .register(registry);
+              Gauge.builder("pigeon.experiment.srm", cell, c -> c[1])
+                  .description("1 when an experiment's users do not fit its weights (p < 0.001)")
+                  .tag("experiment", k)
+                  .register(registry);
+              return cell;
+            });
+    v[0] = p;
+    v[1] = flagged ? 1 : 0;
   }
 
   /** Adds {@code delta} (negative when requests leave) to the pending gauge. */

@@ -4,6 +4,7 @@ import io.pigeonstreams.avro.Action;
 import io.pigeonstreams.avro.Experiment;
 import io.pigeonstreams.avro.ExperimentOutcome;
 import io.pigeonstreams.avro.ExperimentStatus;
+import io.pigeonstreams.avro.ExperimentUsers;
 import io.pigeonstreams.avro.Exposure;
 import io.pigeonstreams.avro.MetricMoments;
 import io.pigeonstreams.avro.ServedImage;
@@ -157,6 +158,18 @@ public final class ExperimentMapping {
               .build());
     }
     return new VariantResults(u.getExperimentId(), u.getVariant(), windowStart, metrics);
+  }
+
+  /**
+   * An experiment's users per variant with variant results {@code r} added ({@code sign} 1) or its
+   * previous ones taken out (−1).
+   */
+  static ExperimentUsers users(ExperimentUsers u, VariantResults r, int sign) {
+    java.util.Map<String, Long> users =
+        u == null ? new java.util.HashMap<>() : new java.util.HashMap<>(u.getUsers());
+    MetricMoments m = r.getMetrics().get("exposures_per_user");
+    users.merge(r.getVariant(), sign * (m == null ? 0 : m.getN()), Long::sum);
+    return new ExperimentUsers(r.getExperimentId(), users);
   }
 
   /** The plain moments of a published metric. */

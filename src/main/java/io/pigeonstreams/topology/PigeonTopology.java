@@ -3,6 +3,7 @@ package io.pigeonstreams.topology;
 import io.pigeonstreams.avro.CatalogEntry;
 import io.pigeonstreams.avro.Experiment;
 import io.pigeonstreams.avro.ExperimentOutcome;
+import io.pigeonstreams.avro.ExperimentUsers;
 import io.pigeonstreams.avro.Exposure;
 import io.pigeonstreams.avro.FeedbackExample;
 import io.pigeonstreams.avro.GeneratedImage;
@@ -58,6 +59,7 @@ public final class PigeonTopology {
   public static final String RESULTS_STORE = "experiment-results-store";
   public static final String HOURLY_RESULTS_STORE = "experiment-results-hourly";
   public static final String USERS_STORE = "experiment-users";
+  public static final String VARIANT_USERS_STORE = "experiment-users-by-variant";
   public static final String HOURLY_USERS_STORE = "experiment-users-hourly";
 
   /**
@@ -214,7 +216,7 @@ public final class PigeonTopology {
     // metric, cumulative and hourly → experiment-results (and queryable stores)
     KStream<String, ExperimentOutcome> outcomes =
         outcomes(answers, "answer-outcomes").merge(outcomes(feedback, "feedback-outcomes"));
-    aggregate(outcomes, topics);
+    aggregate(outcomes, topics, metrics);
     return builder.build();
   }
 
@@ -235,7 +237,8 @@ public final class PigeonTopology {
    * (adding a user's new sums and taking out its old ones, so Σx, Σx², Σy, Σy², Σxy stay exact sums
    * over users) → one record per metric on experiment-results; the same cumulatively and per hour.
    */
-  private static void aggregate(KStream<String, ExperimentOutcome> outcomes, Topics topics) {
+  private static void aggregate(
+      KStream<String, ExperimentOutcome> outcomes, Topics topics, EngineMetrics metrics) {
     KGroupedStream<String, ExperimentOutcome> byUser =
         outcomes
             .filter((k, o) -> o.getUserId() != null, Named.as("outcomes-with-user"))
@@ -251,7 +254,7 @@ public final class PigeonTopology {
             Materialized.<String, UserOutcomes, KeyValueStore<Bytes, byte[]>>as(USERS_STORE)
                 .withKeySerde(Serdes.String())
                 .withValueSerde(topics.userOutcomesSerde));
-    publish(
+    KTable<String, VariantResults> cumulative =
         users
             .groupBy(
                 (key, u) -> KeyValue.pair(u.getExperimentId() + "|" + u.getVariant(), u),
@@ -263,9 +266,24 @@ public final class PigeonTopology {
                 Named.as("experiment-results-cumulative"),
                 Materialized.<String, VariantResults, KeyValueStore<Bytes, byte[]>>as(RESULTS_STORE)
                     .withKeySerde(Serdes.String())
-                    .withValueSerde(topics.variantResultsSerde)),
-        topics,
-        "cumulative");
+                    .withValueSerde(topics.variantResultsSerde));
+    publish(cumulative, topics, "cumulative");
+    // users per variant of each experiment → the sample-ratio check, as a metric
+    cumulative
+        .groupBy(
+            (key, r) -> KeyValue.pair(r.getExperimentId(), r),
+            Grouped.with("experiment-variants", Serdes.String(), topics.variantResultsSerde))
+        .aggregate(
+            () -> null,
+            (id, r, u) -> ExperimentMapping.users(u, r, 1),
+            (id, r, u) -> ExperimentMapping.users(u, r, -1),
+            Named.as("experiment-users-by-variant"),
+            Materialized.<String, ExperimentUsers, KeyValueStore<Bytes, byte[]>>as(
+                    VARIANT_USERS_STORE)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(topics.experimentUsersSerde))
+        .toStream(Named.as("experiment-users-changes"))
+        .processValues(() -> new SampleRatioProcessor(metrics), Named.as("sample-ratio-check"));
     KTable<Windowed<String>, UserOutcomes> hourlyUsers =
         byUser
             .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofHours(1)))

@@ -4,6 +4,7 @@ import io.pigeonstreams.avro.CatalogEntry;
 import io.pigeonstreams.avro.DeadLetter;
 import io.pigeonstreams.avro.Experiment;
 import io.pigeonstreams.avro.ExperimentOutcome;
+import io.pigeonstreams.avro.ExperimentUsers;
 import io.pigeonstreams.avro.Exposure;
 import io.pigeonstreams.avro.FeedbackExample;
 import io.pigeonstreams.avro.FeedbackSlot;
@@ -55,6 +56,7 @@ public final class Topics {
   public final Serde<ExperimentOutcome> outcomeSerde;
   public final Serde<UserOutcomes> userOutcomesSerde;
   public final Serde<VariantResults> variantResultsSerde;
+  public final Serde<ExperimentUsers> experimentUsersSerde;
   public final Serde<UserHistory> historySerde;
   public final Serde<PendingRequest> pendingSerde;
   public final Serde<ServedImage> servedSerde;
@@ -77,6 +79,7 @@ public final class Topics {
     outcomeSerde = serde(ExperimentOutcome.class, config);
     userOutcomesSerde = serde(UserOutcomes.class, config);
     variantResultsSerde = serde(VariantResults.class, config);
+    experimentUsersSerde = serde(ExperimentUsers.class, config);
     historySerde = serde(UserHistory.class, config);
     pendingSerde = serde(PendingRequest.class, config);
     servedSerde = serde(ServedImage.class, config);

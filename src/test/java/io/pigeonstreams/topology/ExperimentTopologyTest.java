@@ -34,10 +34,24 @@ class ExperimentTopologyTest {
   private TestOutputTopic<String, MetricMoments> results;
   private TestInputTopic<String, Interaction> interactions;
 
+  private final io.pigeonstreams.metrics.EngineMetrics metrics =
+      io.pigeonstreams.metrics.EngineMetrics.none();
+
+  private double gauge(String name, String experiment) {
+    return metrics.registry().get(name).tag("experiment", experiment).gauge().value();
+  }
+
   @BeforeEach
   void startDriver() {
     Topics topics = Fixtures.topics();
-    driver = new TopologyTestDriver(Fixtures.topology(topics), Fixtures.streamsProperties());
+    driver =
+        new TopologyTestDriver(
+            Fixtures.topology(
+                topics,
+                new io.pigeonstreams.generate.retrieval.NearestHistoryGenerator(),
+                RequestProcessor.Batching.perRecord(),
+                metrics),
+            Fixtures.streamsProperties());
     TestInputTopic<String, Item> items = Fixtures.input(driver, topics.items);
     interactions = Fixtures.input(driver, topics.interactions);
     results = Fixtures.output(driver, topics.experimentResults);
@@ -183,5 +197,37 @@ class ExperimentTopologyTest {
     Exposure x = exposures.readValue();
     assertThat(x.getRequestId()).isEqualTo("r1");
     assertThat(x.getStatus()).isEqualTo(io.pigeonstreams.avro.Status.REJECTED);
+  }
+
+  @Test
+  void shouldFlagASampleRatioMismatchInTheMetricsWhenTheWeightsChangeUnderRunningUsers() {
+    // Given users split 50/50, the engine's check is quiet
+    Experiment e = experiment("reweighted", 1.0, ExperimentStatus.RUNNING);
+    experiments.pipeInput(e.getId(), e);
+    for (String u : List.of("u1", "u2", "u3", "u4")) {
+      requests.pipeInput(u, Fixtures.request("r-" + u, u, Fixtures.itemId(5, 0)).build());
+    }
+    assertThat(gauge("pigeon.experiment.srm", "reweighted")).isZero();
+    assertThat(gauge("pigeon.experiment.srm.p", "reweighted")).isPositive();
+
+    // When the definition moves all weight to the control while users sit in the other arm
+    e.setVariants(
+        List.of(
+            new Variant("control", 1.0, null, null, null, null, null),
+            new Variant("no-mask", 0.0, 0.0, null, null, null, null)));
+    experiments.pipeInput(e.getId(), e);
+    for (String u : List.of("u1", "u2", "u3", "u4")) {
+      requests.pipeInput(u, Fixtures.request("r2-" + u, u, Fixtures.itemId(5, 0)).build());
+    }
+
+    // Then the mismatch shows in the metrics (the no-mask users no longer fit any weight)
+    ExperimentPlan before =
+        ExperimentMapping.experimentPlan(experiment("reweighted", 1.0, ExperimentStatus.RUNNING));
+    boolean someoneInNoMask =
+        List.of("u1", "u2", "u3", "u4").stream()
+            .anyMatch(u -> before.variantOf(u).name().equals("no-mask"));
+    assertThat(someoneInNoMask).isTrue();
+    assertThat(gauge("pigeon.experiment.srm", "reweighted")).isEqualTo(1.0);
+    assertThat(gauge("pigeon.experiment.srm.p", "reweighted")).isZero();
   }
 }

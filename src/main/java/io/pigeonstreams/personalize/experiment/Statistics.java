@@ -187,15 +187,41 @@ public final class Statistics {
     return Math.min(1, Math.exp(-logLambda));
   }
 
-  /** The sample-ratio-mismatch p-value: chi-squared of the exposure counts against the weights. */
+  /**
+   * The sample-ratio-mismatch p-value: chi-squared of the counts against the weights. Variants of
+   * weight 0 must have no count (any is a mismatch: p = 0); with fewer than two weighted variants
+   * there is nothing to test (p = 1).
+   */
   public static double sampleRatioP(long[] counts, double[] weights) {
-    long total = Arrays.stream(counts).sum();
-    double wsum = Arrays.stream(weights).sum();
-    double[] expected = new double[weights.length];
+    int k = 0;
     for (int i = 0; i < weights.length; i++) {
-      expected[i] = total * weights[i] / wsum;
+      if (weights[i] > 0) {
+        k++;
+      } else if (counts[i] > 0) {
+        return 0;
+      }
     }
-    return new ChiSquareTest().chiSquareTest(expected, counts);
+    if (k < 2) {
+      return 1;
+    }
+    long[] observed = new long[k];
+    double[] w = new double[k];
+    for (int i = 0, j = 0; i < weights.length; i++) {
+      if (weights[i] > 0) {
+        observed[j] = counts[i];
+        w[j++] = weights[i];
+      }
+    }
+    long total = Arrays.stream(observed).sum();
+    if (total == 0) {
+      return 1;
+    }
+    double wsum = Arrays.stream(w).sum();
+    double[] expected = new double[k];
+    for (int i = 0; i < k; i++) {
+      expected[i] = total * w[i] / wsum;
+    }
+    return new ChiSquareTest().chiSquareTest(expected, observed);
   }
 
   /** Holm's step-down adjustment of {@code p} (family-wise error), in the input order. */
