@@ -11,8 +11,6 @@ import io.pigeonstreams.personalize.RequestValidator.Rejection;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -100,63 +98,11 @@ public final class Personalizer {
         };
   }
 
-  /**
-   * The parts built around one set of model components. Micro-batches lease the current one for
-   * their whole run; {@link #swap} makes another current at the next batch boundary, and the old
-   * one's components are closed when its last batch has finished.
-   */
-  private static final class Parts {
-    final RequestValidator validator;
-    final BatchPipeline pipeline;
-    final AnswerBuilder answers;
-    final VisualTokenizer tokenizer;
-    final ImageGenerator generator;
-    final AutoCloseable owner;
-    final AtomicInteger users = new AtomicInteger();
-    volatile boolean retired;
-    final AtomicBoolean closed = new AtomicBoolean();
-
-    Parts(
-        Settings settings,
-        VisualTokenizer tokenizer,
-        HistoryMasker masker,
-        ImageGenerator generator,
-        PreferenceScorer scorer,
-        ClaimCheck claimCheck,
-        AutoCloseable owner) {
-      this.validator = new RequestValidator(settings, new CatalogTokenizer(tokenizer));
-      this.pipeline = new BatchPipeline(masker, generator, scorer);
-      this.answers = new AnswerBuilder(settings, generator, claimCheck, tokenizer.name());
-      this.tokenizer = tokenizer;
-      this.generator = generator;
-      this.owner = owner;
-    }
-
-    void release() {
-      if (users.decrementAndGet() == 0 && retired) {
-        closeOnce();
-      }
-    }
-
-    void closeOnce() {
-      if (owner != null && closed.compareAndSet(false, true)) {
-        try {
-          owner.close();
-        } catch (Exception e) {
-          throw new IllegalStateException("closing model " + generator.modelVersion(), e);
-        }
-      }
-    }
-  }
-
   private final Settings settings;
   private final ClaimCheck claimCheck;
-  private volatile Parts current;
+  private volatile ModelParts current;
   private volatile StageListener stages = StageListener.NONE;
-  private volatile ArmLoader armLoader = ArmLoader.NONE;
-  private final java.util.Map<Arm, Parts> arms = new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.Map<Arm, String> refusedArms =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final VariantArms arms = new VariantArms();
 
   public Personalizer(
       Settings settings,
@@ -179,7 +125,7 @@ public final class Personalizer {
       ClaimCheck claimCheck) {
     this.settings = settings;
     this.claimCheck = claimCheck;
-    this.current = new Parts(settings, tokenizer, masker, generator, scorer, claimCheck, null);
+    this.current = new ModelParts(settings, tokenizer, masker, generator, scorer, claimCheck, null);
   }
 
   /**
@@ -193,8 +139,8 @@ public final class Personalizer {
       ImageGenerator generator,
       PreferenceScorer scorer,
       AutoCloseable owner) {
-    Parts old = current;
-    current = new Parts(settings, tokenizer, masker, generator, scorer, claimCheck, owner);
+    ModelParts old = current;
+    current = new ModelParts(settings, tokenizer, masker, generator, scorer, claimCheck, owner);
     old.retired = true;
     if (old.users.get() == 0) {
       old.closeOnce();
@@ -207,12 +153,12 @@ public final class Personalizer {
     if (current.users.get() == 0) {
       current.closeOnce();
     }
-    retainArms(java.util.Set.of());
+    arms.retain(java.util.Set.of());
   }
 
   /** How the models of experiments' variants are loaded ({@link ArmLoader#NONE}: refused). */
   public void armLoader(ArmLoader loader) {
-    this.armLoader = loader;
+    arms.loader(loader);
   }
 
   /**
@@ -221,65 +167,12 @@ public final class Personalizer {
    * longer in use may be tried again.
    */
   public void retainArms(java.util.Set<Arm> inUse) {
-    refusedArms.keySet().retainAll(inUse);
-    for (var it = arms.entrySet().iterator(); it.hasNext(); ) {
-      var e = it.next();
-      if (!inUse.contains(e.getKey())) {
-        it.remove();
-        Parts p = e.getValue();
-        p.retired = true;
-        if (p.users.get() == 0) {
-          p.closeOnce();
-        }
-      }
-    }
+    arms.retain(inUse);
   }
 
   /** The variant models loaded now, by arm, with the version each serves. */
   public java.util.Map<Arm, String> armVersions() {
-    java.util.Map<Arm, String> out = new java.util.HashMap<>();
-    arms.forEach((a, p) -> out.put(a, p.generator.modelVersion()));
-    return out;
-  }
-
-  /**
-   * The parts of {@code arm}, loaded on first use (at a batch boundary, on the stream thread), or
-   * null when it cannot be loaded: the reason is kept until the arm leaves use.
-   */
-  private Parts leaseArm(Arm arm) {
-    if (refusedArms.containsKey(arm)) {
-      return null;
-    }
-    Parts p = arms.get(arm);
-    if (p == null) {
-      try {
-        ArmComponents c = armLoader.load(arm);
-        if (!c.tokenizer().name().equals(current.tokenizer.name())) {
-          c.owner().close();
-          throw new IllegalStateException(
-              "its tokenizer "
-                  + c.tokenizer().name()
-                  + " is not the serving "
-                  + current.tokenizer.name()
-                  + " that tokenized the catalog");
-        }
-        p =
-            new Parts(
-                settings,
-                c.tokenizer(),
-                c.masker(),
-                c.generator(),
-                c.scorer(),
-                claimCheck,
-                c.owner());
-        arms.put(arm, p);
-      } catch (Exception | OutOfMemoryError e) {
-        refusedArms.put(arm, String.valueOf(e.getMessage() == null ? e : e.getMessage()));
-        return null;
-      }
-    }
-    p.users.incrementAndGet();
-    return p;
+    return arms.versions();
   }
 
   /** The model version the next micro-batch will be generated with. */
@@ -300,7 +193,7 @@ public final class Personalizer {
 
       @Override
       public int[] tokenize(float[] image) {
-        Parts p = lease();
+        ModelParts p = lease();
         try {
           return p.tokenizer.tokenize(image);
         } finally {
@@ -311,9 +204,9 @@ public final class Personalizer {
   }
 
   /** The current parts, held until {@link Parts#release}. */
-  private Parts lease() {
+  private ModelParts lease() {
     while (true) {
-      Parts p = current;
+      ModelParts p = current;
       p.users.incrementAndGet();
       if (p == current) {
         return p;
@@ -354,7 +247,7 @@ public final class Personalizer {
       byArm.computeIfAbsent(jobs.get(i).arm(), a -> new ArrayList<>()).add(i);
     }
     if (byArm.size() == 1 && byArm.containsKey(null)) {
-      Parts parts = lease();
+      ModelParts parts = lease();
       try {
         return handleAll(parts, jobs, catalog, nowMs);
       } finally {
@@ -364,14 +257,15 @@ public final class Personalizer {
     Outcome[] out = new Outcome[jobs.size()];
     for (var e : byArm.entrySet()) {
       List<Job> sub = e.getValue().stream().map(jobs::get).toList();
-      Parts parts = e.getKey() == null ? lease() : leaseArm(e.getKey());
+      ModelParts parts =
+          e.getKey() == null ? lease() : arms.lease(e.getKey(), current, settings, claimCheck);
       List<Outcome> done;
       if (parts == null) {
         String why =
             "the variant's model ("
                 + e.getKey()
                 + ") cannot be served: "
-                + refusedArms.getOrDefault(e.getKey(), "not loaded");
+                + arms.refusal(e.getKey());
         done =
             sub.stream()
                 .map(j -> Outcome.rejected(current.answers.rejected(j.request(), why, nowMs)))
@@ -391,7 +285,7 @@ public final class Personalizer {
   }
 
   private List<Outcome> handleAll(
-      Parts parts, List<Job> jobs, Function<String, CatalogItem> catalog, long nowMs) {
+      ModelParts parts, List<Job> jobs, Function<String, CatalogItem> catalog, long nowMs) {
     RequestValidator validator = parts.validator;
     AnswerBuilder answers = parts.answers;
     long t0 = System.nanoTime();
@@ -417,7 +311,7 @@ public final class Personalizer {
     return Arrays.asList(outcomes);
   }
 
-  private List<Outcome> serveAll(Parts parts, List<Prepared> batch, long nowMs) {
+  private List<Outcome> serveAll(ModelParts parts, List<Prepared> batch, long nowMs) {
     if (batch.isEmpty()) {
       return List.of();
     }
@@ -439,7 +333,7 @@ public final class Personalizer {
     }
   }
 
-  private List<Outcome> generateAll(Parts parts, List<Prepared> batch, long nowMs) {
+  private List<Outcome> generateAll(ModelParts parts, List<Prepared> batch, long nowMs) {
     AnswerBuilder answers = parts.answers;
     List<Generated> generated = parts.pipeline.run(batch, stages);
     long t0 = System.nanoTime();

@@ -83,6 +83,12 @@ public final class RequestProcessor
   private KeyValueStore<String, ServedImage> served;
   private ReadOnlyKeyValueStore<String, ValueAndTimestamp<CatalogEntry>> catalog;
   private ReadOnlyKeyValueStore<String, ValueAndTimestamp<Experiment>> experiments;
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(RequestProcessor.class);
+
+  /** Malformed definitions already logged (each once per instance). */
+  private final java.util.Set<String> refusedDefinitions = new java.util.HashSet<>();
+
   private Cancellable timer;
   private long pendingCount;
   private long pendingImages;
@@ -287,7 +293,15 @@ public final class RequestProcessor
       while (all.hasNext()) {
         ValueAndTimestamp<Experiment> v = all.next().value;
         if (v != null && v.value() != null) {
-          out.add(ExperimentMapping.experimentPlan(v.value()));
+          ExperimentPlan plan = ExperimentMapping.experimentPlan(v.value());
+          List<String> problems = plan.problems();
+          if (!problems.isEmpty() && refusedDefinitions.add(plan.id() + ": " + problems)) {
+            LOG.warn(
+                "experiment '{}' ignored: its definition is malformed: {}",
+                plan.id(),
+                String.join("; ", problems));
+          }
+          out.add(plan);
         }
       }
     }
