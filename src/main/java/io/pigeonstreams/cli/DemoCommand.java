@@ -79,6 +79,14 @@ final class DemoCommand implements Callable<Integer> {
   Path out;
 
   @Option(
+      names = "--serve",
+      description =
+          "Keep the demo running afterwards and serve the gallery (a web page over the engine's"
+              + " state: pick a user, request stickers, like them, see experiments) on"
+              + " http://127.0.0.1:8081/ (pigeon.http.port) until Ctrl-C.")
+  boolean serve;
+
+  @Option(
       names = "--verbose",
       description =
           "Show what Kafka, PyTorch and the engine log on the console too, instead of only in"
@@ -129,7 +137,10 @@ final class DemoCommand implements Callable<Integer> {
     }
     DemoRun run =
         new DemoRun(
-            new DemoRun.Settings(requests, duration, out, generator), ds, benchmark, console);
+            new DemoRun.Settings(requests, duration, out, generator, serve),
+            ds,
+            benchmark,
+            console);
     if (verbose) {
       run.run();
       return 0;

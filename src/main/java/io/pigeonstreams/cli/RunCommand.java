@@ -4,6 +4,7 @@ import io.pigeonstreams.engine.EngineComponents;
 import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.engine.HealthServer;
 import io.pigeonstreams.engine.PigeonEngine;
+import io.pigeonstreams.engine.web.Gallery;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,9 +27,24 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     EngineConfig engineConfig = EngineConfig.load(config, System.getenv());
+    Gallery gallery = Gallery.startIfEnabled(engineConfig);
+    if (gallery != null) {
+      engineConfig = gallery.advertiseIn(engineConfig);
+    }
     PigeonEngine engine = new PigeonEngine(engineConfig, EngineComponents.of(engineConfig));
-    Thread hook = new Thread(engine::close, "pigeon-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              if (gallery != null) {
+                gallery.close();
+              }
+              engine.close();
+            },
+            "pigeon-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    if (gallery != null) {
+      gallery.attach(engine);
+    }
     engine.start();
     try (HealthServer health =
         new HealthServer(
@@ -37,6 +53,9 @@ final class RunCommand implements Callable<Integer> {
           "pigeon-streams %s running; readiness on http://localhost:%d/health/ready,"
               + " Prometheus metrics on http://localhost:%d/metrics%n",
           engine.modelVersion(), health.port(), health.port());
+      if (gallery != null) {
+        System.out.printf("gallery and API on %s%n", gallery.url());
+      }
       engine.awaitTermination();
     }
     return 0;

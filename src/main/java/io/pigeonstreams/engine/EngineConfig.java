@@ -54,6 +54,14 @@ public final class EngineConfig {
     return new EngineConfig(p);
   }
 
+  /** This configuration with {@code key} set to {@code value}. */
+  public EngineConfig with(String key, String value) {
+    Properties p = new Properties();
+    p.putAll(properties);
+    p.setProperty(key, value);
+    return new EngineConfig(p);
+  }
+
   private static Properties defaults() {
     Properties p = new Properties();
     try (InputStream in = EngineConfig.class.getResourceAsStream(DEFAULTS)) {

@@ -184,6 +184,16 @@ public final class PigeonEngine implements AutoCloseable {
             QueryableStoreTypes.<String, CatalogEntry>keyValueStore()));
   }
 
+  /** Kafka Streams itself, for interactive queries (null before {@link #start}). */
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  /** The models of experiments' variants loaded now, with the version each serves. */
+  public java.util.Collection<String> variantModels() {
+    return personalizer.armVersions().values();
+  }
+
   /** The experiments' definitions as every instance sees them (the global table). */
   public ReadOnlyKeyValueStore<String, io.pigeonstreams.avro.Experiment> experimentsStore() {
     return streams.store(

@@ -6,7 +6,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Images at the model's resolution: 3x32x32 floats (CHW, values in [0, 1]), and the PNG and raw
@@ -20,23 +23,34 @@ public final class StickerImage {
 
   private StickerImage() {}
 
-  /** Decodes PNG (or any ImageIO format) bytes and resizes to 32x32 on white. */
+  /**
+   * Decodes PNG (or any ImageIO format) bytes and resizes to 32x32 on white. The size is checked
+   * from the header first: an image declaring more than {@code maxSide} pixels on a side is refused
+   * before anything is decoded (a small file can declare a huge image).
+   */
   public static float[] fromPng(byte[] png, int maxSide) throws IOException {
-    BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
-    if (image == null) {
-      throw new IOException("not a decodable image (" + png.length + " bytes)");
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(png))) {
+      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+      if (readers == null || !readers.hasNext()) {
+        throw new IOException("not a decodable image (" + png.length + " bytes)");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        int w = reader.getWidth(0);
+        int h = reader.getHeight(0);
+        if (w > maxSide || h > maxSide || w < 1 || h < 1) {
+          throw new IOException(
+              "image declares " + w + "x" + h + ", outside the 1.." + maxSide + " px limit");
+        }
+        BufferedImage image = reader.read(0);
+        return resize(image);
+      } catch (RuntimeException e) { // ImageIO's readers throw these on malformed input
+        throw new IOException("not a decodable image (" + png.length + " bytes): " + e, e);
+      } finally {
+        reader.dispose();
+      }
     }
-    if (image.getWidth() > maxSide || image.getHeight() > maxSide) {
-      throw new IOException(
-          "image is "
-              + image.getWidth()
-              + "x"
-              + image.getHeight()
-              + ", larger than the "
-              + maxSide
-              + " px limit");
-    }
-    return resize(image);
   }
 
   /** Area-average resize onto a white 32x32 square (transparent pixels become white). */

@@ -44,6 +44,7 @@ final class FeedbackProcessor implements Processor<String, Interaction, String, 
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, UserHistory> history;
   private KeyValueStore<String, ServedImage> served;
+  private KeyValueStore<String, String> userImages;
   private KeyValueStore<String, FeedbackSlot> slots;
   private Cancellable timer;
 
@@ -63,6 +64,7 @@ final class FeedbackProcessor implements Processor<String, Interaction, String, 
     this.context = context;
     history = context.getStateStore(PigeonTopology.HISTORY_STORE);
     served = context.getStateStore(PigeonTopology.SERVED_STORE);
+    userImages = context.getStateStore(PigeonTopology.USER_IMAGES_STORE);
     slots = context.getStateStore(PigeonTopology.SLOTS_STORE);
     timer =
         context.schedule(
@@ -181,6 +183,7 @@ final class FeedbackProcessor implements Processor<String, Interaction, String, 
         KeyValue<String, ServedImage> kv = it.next();
         if (kv.value.getCreatedAt().toEpochMilli() < cutoff) {
           old.add(kv.key);
+          userImages.delete(ServedImages.indexKey(kv.value));
         }
       }
     }

@@ -54,6 +54,7 @@ public final class PigeonTopology {
   public static final String CATALOG_STORE = "catalog-store";
   public static final String PENDING_STORE = "pending-requests";
   public static final String SERVED_STORE = "served-images";
+  public static final String USER_IMAGES_STORE = "user-images";
   public static final String SLOTS_STORE = "feedback-slots";
   public static final String EXPERIMENTS_STORE = "experiments-store";
   public static final String RESULTS_STORE = "experiment-results-store";
@@ -146,6 +147,9 @@ public final class PigeonTopology {
             Stores.persistentKeyValueStore(SERVED_STORE), Serdes.String(), topics.servedSerde));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(USER_IMAGES_STORE), Serdes.String(), Serdes.String()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(SLOTS_STORE), Serdes.String(), topics.slotSerde));
     KStream<String, Interaction> interactions =
         builder.stream(
@@ -165,6 +169,7 @@ public final class PigeonTopology {
                 Named.as("join-feedback"),
                 HISTORY_STORE,
                 SERVED_STORE,
+                USER_IMAGES_STORE,
                 SLOTS_STORE);
     route(
         feedback,
@@ -201,7 +206,8 @@ public final class PigeonTopology {
                 Named.as("join-mask-generate"),
                 HISTORY_STORE,
                 PENDING_STORE,
-                SERVED_STORE);
+                SERVED_STORE,
+                USER_IMAGES_STORE);
     route(
         answers,
         GeneratedImage.class,

@@ -81,6 +81,7 @@ public final class RequestProcessor
   private KeyValueStore<String, UserHistory> history;
   private KeyValueStore<String, PendingRequest> pending;
   private KeyValueStore<String, ServedImage> served;
+  private KeyValueStore<String, String> userImages;
   private ReadOnlyKeyValueStore<String, ValueAndTimestamp<CatalogEntry>> catalog;
   private ReadOnlyKeyValueStore<String, ValueAndTimestamp<Experiment>> experiments;
   private static final org.slf4j.Logger LOG =
@@ -106,6 +107,7 @@ public final class RequestProcessor
     this.history = context.getStateStore(PigeonTopology.HISTORY_STORE);
     this.pending = context.getStateStore(PigeonTopology.PENDING_STORE);
     this.served = context.getStateStore(PigeonTopology.SERVED_STORE);
+    this.userImages = context.getStateStore(PigeonTopology.USER_IMAGES_STORE);
     this.catalog = context.getStateStore(PigeonTopology.CATALOG_STORE);
     this.experiments = context.getStateStore(PigeonTopology.EXPERIMENTS_STORE);
     // Kafka Streams may close and re-init this same instance (task suspended and resumed, or
@@ -263,6 +265,7 @@ public final class RequestProcessor
       if (outcome.served() != null) { // remembered for feedback on it
         for (ServedImage s : AvroMapping.servedImages(outcome.answer(), outcome.served())) {
           served.put(s.getImageId(), s);
+          userImages.put(ServedImages.indexKey(s), s.getImageId());
         }
       }
       context.forward(new Record<>(key, image, p.getRecordTimestamp()));

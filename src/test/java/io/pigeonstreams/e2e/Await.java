@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /** Polls a condition of a running engine until it holds (stores may be unqueryable meanwhile). */
-final class Await {
+public final class Await {
 
   private Await() {}
 
-  static void until(BooleanSupplier condition, String what, Duration timeout)
+  public static void until(BooleanSupplier condition, String what, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {

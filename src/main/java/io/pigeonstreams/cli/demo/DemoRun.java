@@ -6,6 +6,7 @@ import io.pigeonstreams.data.simulation.Benchmark;
 import io.pigeonstreams.engine.EngineComponents;
 import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.engine.PigeonEngine;
+import io.pigeonstreams.engine.web.Gallery;
 import io.pigeonstreams.kafka.CommittedReader;
 import io.pigeonstreams.kafka.EmbeddedKafkaCluster;
 import io.pigeonstreams.topology.Topic;
@@ -41,7 +42,13 @@ public final class DemoRun {
    * Requests, optional duration, output folder, and the engine's generator ({@code
    * pigeon.generator}: pigeon, unet or nearest-history).
    */
-  public record Settings(int requests, Duration duration, Path out, String generator) {}
+  public record Settings(
+      int requests, Duration duration, Path out, String generator, boolean serve) {
+
+    public Settings(int requests, Duration duration, Path out, String generator) {
+      this(requests, duration, out, generator, false);
+    }
+  }
 
   private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration CATALOG_TIMEOUT = Duration.ofSeconds(120);
@@ -85,8 +92,16 @@ public final class DemoRun {
                   state.toString(),
                   "pigeon.generator",
                   settings.generator()));
-      try (PigeonEngine engine = new PigeonEngine(config, EngineComponents.of(config));
+      Gallery gallery = settings.serve() ? Gallery.start(config) : null;
+      if (gallery != null) {
+        config = gallery.advertiseIn(config);
+      }
+      try (Gallery served = gallery;
+          PigeonEngine engine = new PigeonEngine(config, EngineComponents.of(config));
           TopicProducer producer = TopicProducer.connect(bootstrap, 5)) {
+        if (served != null) {
+          served.attach(engine);
+        }
         engine.start();
         if (!engine.awaitReady(Duration.ofSeconds(60))) {
           throw new IllegalStateException("engine did not become ready in 60 s");
@@ -124,6 +139,14 @@ public final class DemoRun {
               progress::count,
               ANSWER_TIMEOUT.plusSeconds(expected));
           report(bootstrap, topics, sent);
+        }
+        if (served != null) {
+          console.printf(
+              "%nThe demo keeps running: open %s (the simulated users are user-0, user-1, ...;"
+                  + " Ctrl-C stops)%n",
+              served.url());
+          console.flush();
+          engine.awaitTermination();
         }
       }
     }

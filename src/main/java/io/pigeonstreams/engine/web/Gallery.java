@@ -1,0 +1,420 @@
+package io.pigeonstreams.engine.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import io.pigeonstreams.avro.CatalogEntry;
+import io.pigeonstreams.avro.Experiment;
+import io.pigeonstreams.avro.ServedImage;
+import io.pigeonstreams.avro.UserHistory;
+import io.pigeonstreams.avro.VariantResults;
+import io.pigeonstreams.engine.EngineConfig;
+import io.pigeonstreams.engine.PigeonEngine;
+import io.pigeonstreams.image.StickerImage;
+import io.pigeonstreams.personalize.experiment.ExperimentReport;
+import io.pigeonstreams.personalize.experiment.Statistics.Moments;
+import io.pigeonstreams.topology.ExperimentMapping;
+import io.pigeonstreams.topology.PigeonTopology;
+import io.pigeonstreams.topology.ServedImages;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The gallery: a page a person can use (served from the jar) and the JSON API under it, over the
+ * engine's state through interactive queries. Reads: a user's history, the images generated for
+ * them newest first (with scores, α values, model version, variant) and each as PNG, catalog
+ * search, experiments and their reports, the model each instance serves. A key another instance
+ * owns is answered by that instance ({@link StateQueries}). Writes go through Kafka ({@link
+ * GalleryWrites}). Bound to {@code pigeon.http.host} (localhost unless configured otherwise).
+ */
+public final class Gallery implements AutoCloseable {
+
+  private final Javalin app;
+  private final String advertised;
+  private final EngineConfig config;
+  private final ObjectMapper json = new ObjectMapper();
+  private volatile PigeonEngine engine;
+  private volatile GalleryWrites writes;
+  private StateQueries queries;
+
+  private Gallery(EngineConfig config) {
+    this.config = config;
+    String host = config.get("pigeon.http.host");
+    int maxBody = config.getInt("pigeon.request.image.max.bytes") * 2 + 64 * 1024;
+    app =
+        Javalin.create(
+            c -> {
+              c.jetty.host = host;
+              c.jetty.port = config.getInt("pigeon.http.port");
+              c.http.maxRequestSize = maxBody;
+              c.startup.showJavalinBanner = false;
+              c.staticFiles.add("/web", Location.CLASSPATH);
+              routes(c.routes);
+              c.routes.exception(
+                  GalleryWrites.Refused.class,
+                  (e, ctx) -> ctx.status(400).json(new GalleryViews.Problem(e.getMessage())));
+              c.routes.exception(
+                  IllegalArgumentException.class,
+                  (e, ctx) -> ctx.status(400).json(new GalleryViews.Problem(e.getMessage())));
+            });
+    app.start();
+    String adv = config.get("pigeon.http.advertised.host");
+    advertised = (adv.isBlank() ? host : adv) + ":" + app.port();
+  }
+
+  /** Starts serving (503 for the API until {@link #attach}); the port is known from here on. */
+  public static Gallery start(EngineConfig config) {
+    return new Gallery(config);
+  }
+
+  /** A gallery for {@code config}, or null when {@code pigeon.http.port} is -1 (off). */
+  public static Gallery startIfEnabled(EngineConfig config) {
+    return config.getInt("pigeon.http.port") < 0 ? null : start(config);
+  }
+
+  /** {@code config} with this gallery as Kafka Streams' {@code application.server}. */
+  public EngineConfig advertiseIn(EngineConfig config) {
+    return config.with("application.server", advertised);
+  }
+
+  /** The page's address. */
+  public String url() {
+    return "http://" + advertised + "/";
+  }
+
+  /** Where other instances reach this one: Kafka Streams' {@code application.server}. */
+  public String applicationServer() {
+    return advertised;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  /**
+   * Serves {@code engine}'s state from now on (it must have been built with this gallery's host).
+   */
+  public void attach(PigeonEngine engine) {
+    this.queries = new StateQueries(HostInfo.buildFromEndpoint(advertised));
+    this.writes = new GalleryWrites(config, engine.topics());
+    this.engine = engine;
+  }
+
+  public static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private void routes(io.javalin.config.RoutesConfig r) {
+    r.get("/api/instance", ctx -> ctx.json(instance()));
+    r.get("/api/instances", this::instances);
+    r.get(
+        "/api/users/{user}/history",
+        ctx ->
+            answer(
+                ctx,
+                PigeonTopology.HISTORY_STORE,
+                ctx.pathParam("user"),
+                p -> {
+                  ReadOnlyKeyValueStore<String, UserHistory> s =
+                      StateQueries.store(streams(), PigeonTopology.HISTORY_STORE, p);
+                  return GalleryViews.History.of(
+                      ctx.pathParam("user"), s.get(ctx.pathParam("user")));
+                }));
+    r.get(
+        "/api/users/{user}/images",
+        ctx -> {
+          int limit =
+              Math.max(
+                  1, Math.min(200, ctx.queryParamAsClass("limit", Integer.class).getOrDefault(24)));
+          String user = ctx.pathParam("user");
+          answer(
+              ctx,
+              PigeonTopology.USER_IMAGES_STORE,
+              user,
+              p ->
+                  ServedImages.newest(
+                          StateQueries.store(streams(), PigeonTopology.USER_IMAGES_STORE, p),
+                          StateQueries.<ServedImage>store(
+                              streams(), PigeonTopology.SERVED_STORE, p),
+                          user,
+                          limit)
+                      .stream()
+                      .map(GalleryViews.Image::of)
+                      .toList());
+        });
+    r.get(
+        "/api/users/{user}/image.png", // ?id=IMAGE (image ids hold slashes)
+        ctx ->
+            answer(
+                ctx,
+                PigeonTopology.SERVED_STORE,
+                ctx.pathParam("user"),
+                p -> {
+                  ServedImage s =
+                      StateQueries.<ServedImage>store(streams(), PigeonTopology.SERVED_STORE, p)
+                          .get(ctx.queryParamAsClass("id", String.class).getOrDefault(""));
+                  return s == null
+                          || s.getImage() == null
+                          || !s.getUserId().equals(ctx.pathParam("user"))
+                      ? null
+                      : StickerImage.bytes(s.getImage());
+                }));
+    r.get("/api/catalog", this::catalog);
+    r.get(
+        "/api/catalog/{item}/image.png",
+        ctx -> {
+          CatalogEntry e = catalogStore().get(ctx.pathParam("item"));
+          if (e == null) {
+            ctx.status(404).json(new GalleryViews.Problem("no item " + ctx.pathParam("item")));
+          } else {
+            ctx.contentType("image/png")
+                .header("Cache-Control", "max-age=3600")
+                .result(
+                    StickerImage.toPng(StickerImage.fromRaw(StickerImage.bytes(e.getRaster()))));
+          }
+        });
+    r.get("/api/experiments", this::experiments);
+    r.get("/api/experiments/{id}/report", this::report);
+    r.get(
+        "/api/internal/results/{key}",
+        ctx ->
+            answer(
+                ctx,
+                PigeonTopology.RESULTS_STORE,
+                ctx.pathParam("key"),
+                p -> {
+                  VariantResults v =
+                      StateQueries.<VariantResults>store(streams(), PigeonTopology.RESULTS_STORE, p)
+                          .get(ctx.pathParam("key"));
+                  return v == null ? Map.of() : moments(v);
+                }));
+    r.post(
+        "/api/requests",
+        ctx -> {
+          String id =
+              writes()
+                  .request(
+                      body(ctx, GalleryWrites.RequestBody.class),
+                      item -> catalogStore().get(item) != null);
+          ctx.status(202).json(new GalleryViews.Accepted(id, "generation-requests"));
+        });
+    r.post(
+        "/api/reactions",
+        ctx -> {
+          GalleryWrites.ReactionBody b = body(ctx, GalleryWrites.ReactionBody.class);
+          writes().reaction(b);
+          ctx.status(202).json(new GalleryViews.Accepted(b.imageId(), "interactions"));
+        });
+  }
+
+  private <T> T body(Context ctx, Class<T> type) throws GalleryWrites.Refused {
+    try {
+      return json.readValue(ctx.bodyAsBytes(), type);
+    } catch (java.io.IOException e) {
+      throw new GalleryWrites.Refused("the body is not the JSON expected: " + e.getMessage());
+    }
+  }
+
+  private PigeonEngine engine() {
+    PigeonEngine e = engine;
+    if (e == null) {
+      throw new NotReady();
+    }
+    return e;
+  }
+
+  private KafkaStreams streams() {
+    return engine().streams();
+  }
+
+  private GalleryWrites writes() {
+    engine();
+    return writes;
+  }
+
+  private ReadOnlyKeyValueStore<String, CatalogEntry> catalogStore() {
+    return engine().catalogStore();
+  }
+
+  /** The engine is not attached or not running yet: 503. */
+  static final class NotReady extends RuntimeException {
+    NotReady() {
+      super("the engine is starting");
+    }
+  }
+
+  private void answer(
+      Context ctx, String store, String key, java.util.function.Function<Integer, Object> local) {
+    if (engine == null) {
+      ctx.status(503).json(new GalleryViews.Problem("the engine is starting"));
+      return;
+    }
+    queries.answer(ctx, streams(), store, key, local);
+  }
+
+  private GalleryViews.Instance instance() {
+    PigeonEngine e = engine;
+    return e == null
+        ? new GalleryViews.Instance(advertised, null, List.of(), false)
+        : new GalleryViews.Instance(
+            advertised, e.modelVersion(), List.copyOf(e.variantModels()), e.isReady());
+  }
+
+  private void instances(Context ctx) throws Exception {
+    List<Object> out = new ArrayList<>();
+    out.add(instance());
+    if (engine != null) {
+      for (StreamsMetadata m : streams().metadataForAllStreamsClients()) {
+        HostInfo h = m.hostInfo();
+        if (h.equals(HostInfo.buildFromEndpoint(advertised)) || h.port() < 0) {
+          continue;
+        }
+        String body = queries.get(h, "/api/instance");
+        out.add(
+            body == null
+                ? new GalleryViews.Instance(h.host() + ":" + h.port(), null, List.of(), false)
+                : json.readTree(body));
+      }
+    }
+    ctx.json(out);
+  }
+
+  private void catalog(Context ctx) {
+    String q = ctx.queryParamAsClass("q", String.class).getOrDefault("").toLowerCase(Locale.ROOT);
+    int limit =
+        Math.max(1, Math.min(200, ctx.queryParamAsClass("limit", Integer.class).getOrDefault(48)));
+    List<GalleryViews.CatalogItem> out = new ArrayList<>();
+    try (KeyValueIterator<String, CatalogEntry> it = catalogStore().all()) {
+      while (it.hasNext() && out.size() < limit) {
+        CatalogEntry e = it.next().value;
+        if (e == null || e.getItemId().startsWith("generated/")) {
+          continue;
+        }
+        if (q.isEmpty()
+            || e.getItemId().toLowerCase(Locale.ROOT).contains(q)
+            || e.getCaption().toLowerCase(Locale.ROOT).contains(q)) {
+          out.add(
+              new GalleryViews.CatalogItem(
+                  e.getItemId(),
+                  e.getCaption(),
+                  e.getCategory(),
+                  e.getStyle(),
+                  "/api/catalog/" + encode(e.getItemId()) + "/image.png"));
+        }
+      }
+    }
+    ctx.json(out);
+  }
+
+  private ReadOnlyKeyValueStore<
+          String, org.apache.kafka.streams.state.ValueAndTimestamp<Experiment>>
+      experimentsStore() {
+    return StateQueries.store(streams(), PigeonTopology.EXPERIMENTS_STORE, -1);
+  }
+
+  private void experiments(Context ctx) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    try (var it = engine().experimentsStore().all()) {
+      while (it.hasNext()) {
+        Experiment e = it.next().value;
+        if (e != null) {
+          Map<String, Object> m = new HashMap<>();
+          m.put("id", e.getId());
+          m.put("status", e.getStatus().name());
+          m.put("coverage", e.getCoverage());
+          m.put("metrics", List.copyOf(e.getMetrics()));
+          m.put(
+              "variants",
+              e.getVariants().stream()
+                  .map(v -> Map.of("name", v.getName(), "weight", v.getWeight()))
+                  .toList());
+          out.add(m);
+        }
+      }
+    }
+    ctx.json(out);
+  }
+
+  private void report(Context ctx) throws Exception {
+    Experiment e = engine().experimentsStore().get(ctx.pathParam("id"));
+    if (e == null) {
+      ctx.status(404).json(new GalleryViews.Problem("no experiment " + ctx.pathParam("id")));
+      return;
+    }
+    Map<String, Map<String, Moments>> moments = new HashMap<>();
+    for (var v : e.getVariants()) {
+      String key = e.getId() + "|" + v.getName();
+      var md =
+          streams()
+              .queryMetadataForKey(
+                  PigeonTopology.RESULTS_STORE,
+                  key,
+                  org.apache.kafka.common.serialization.Serdes.String().serializer());
+      HostInfo owner = md == null ? null : md.activeHost();
+      Map<String, double[]> m;
+      if (owner == null
+          || owner.equals(HostInfo.unavailable())
+          || owner.equals(HostInfo.buildFromEndpoint(advertised))) {
+        VariantResults r =
+            StateQueries.<VariantResults>store(
+                    streams(), PigeonTopology.RESULTS_STORE, md == null ? -1 : md.partition())
+                .get(key);
+        m = r == null ? Map.of() : moments(r);
+      } else {
+        String body = queries.get(owner, "/api/internal/results/" + encode(key));
+        m =
+            body == null
+                ? Map.of()
+                : json.readValue(
+                    body,
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, double[]>>() {});
+      }
+      Map<String, Moments> plain = new HashMap<>();
+      m.forEach(
+          (metric, x) -> plain.put(metric, new Moments((long) x[0], x[1], x[2], x[3], x[4], x[5])));
+      moments.put(v.getName(), plain);
+    }
+    ctx.json(
+        GalleryViews.Report.of(ExperimentReport.of(ExperimentMapping.experimentPlan(e), moments)));
+  }
+
+  private static Map<String, double[]> moments(VariantResults r) {
+    Map<String, double[]> out = new HashMap<>();
+    r.getMetrics()
+        .forEach(
+            (metric, m) -> {
+              Moments x = ExperimentMapping.moments(m);
+              out.put(
+                  metric,
+                  new double[] {
+                    x.n(),
+                    x.sum(),
+                    x.sumSquares(),
+                    x.denominatorSum(),
+                    x.denominatorSumSquares(),
+                    x.crossSum()
+                  });
+            });
+    return out;
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    GalleryWrites w = writes;
+    if (w != null) {
+      w.close();
+    }
+  }
+}
