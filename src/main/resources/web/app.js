@@ -52,8 +52,7 @@ async function loadHistory() {
     $('#history-note').textContent = h.positives.length + ' liked items make your style:';
   }
   h.positives.forEach((i) => {
-    const src = i.itemId.startsWith('generated/') ? null : '/api/catalog/' + enc(i.itemId) + '/image.png';
-    if (src) strip.append(el('img', { src, title: i.itemId + ' (' + i.action + ')' }));
+    strip.append(el('img', { src: '/api/catalog/image.png?id=' + enc(i.itemId), title: i.itemId + ' (' + i.action + ')' }));
   });
 }
 

@@ -172,11 +172,12 @@ public final class Gallery implements AutoCloseable {
                 }));
     r.get("/api/catalog", this::catalog);
     r.get(
-        "/api/catalog/{item}/image.png",
+        "/api/catalog/image.png", // ?id=ITEM (item ids hold slashes)
         ctx -> {
-          CatalogEntry e = catalogStore().get(ctx.pathParam("item"));
+          String id = ctx.queryParamAsClass("id", String.class).getOrDefault("");
+          CatalogEntry e = catalogStore().get(id);
           if (e == null) {
-            ctx.status(404).json(new GalleryViews.Problem("no item " + ctx.pathParam("item")));
+            ctx.status(404).json(new GalleryViews.Problem("no item " + id));
           } else {
             ctx.contentType("image/png")
                 .header("Cache-Control", "max-age=3600")
@@ -310,7 +311,7 @@ public final class Gallery implements AutoCloseable {
                   e.getCaption(),
                   e.getCategory(),
                   e.getStyle(),
-                  "/api/catalog/" + encode(e.getItemId()) + "/image.png"));
+                  "/api/catalog/image.png?id=" + encode(e.getItemId())));
         }
       }
     }
