@@ -121,6 +121,7 @@ public final class PigeonEngine implements AutoCloseable {
       }
       topicAdmin.requireCopartitioned(topics.requests.name(), topics.interactions.name());
     }
+    registerSchemas();
     KafkaStreams ks = new KafkaStreams(topology, streamsProperties());
     ks.setUncaughtExceptionHandler(
         e -> {
@@ -182,6 +183,27 @@ public final class PigeonEngine implements AutoCloseable {
         StoreQueryParameters.fromNameAndType(
             PigeonTopology.CATALOG_STORE,
             QueryableStoreTypes.<String, CatalogEntry>keyValueStore()));
+  }
+
+  /**
+   * In registry mode, registers (or looks up) every topic's value schema before processing starts:
+   * a schema the registry finds incompatible stops the start with the subject and the reason.
+   */
+  private void registerSchemas() {
+    for (var topic : topics.all()) {
+      if (topic.valueSerde() instanceof io.pigeonstreams.serde.RegistryAvroSerde<?> r) {
+        try {
+          int id = r.prepare(topic.name());
+          LOG.info(
+              "schema {} is id {} under subject {}",
+              r.schema().getFullName(),
+              id,
+              io.pigeonstreams.serde.RegistryAvroSerde.subject(topic.name()));
+        } catch (io.pigeonstreams.serde.RegistryClient.RegistryException e) {
+          throw new IllegalStateException("cannot start: " + e.getMessage(), e);
+        }
+      }
+    }
   }
 
   /** Kafka Streams itself, for interactive queries (null before {@link #start}). */

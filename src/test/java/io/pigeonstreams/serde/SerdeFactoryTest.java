@@ -41,15 +41,18 @@ class SerdeFactoryTest {
   }
 
   @Test
-  void shouldRefuseTheRegistryFormatUntilItIsImplemented() {
-    // Given the registry format
-    Map<String, String> config = Map.of("serde.format", "registry");
-
-    // When a serde is asked for, then it is refused, saying what to use meanwhile
-    assertThatThrownBy(() -> SerdeFactory.forClass(Interaction.class, config))
+  void shouldRefuseTheRegistryFormatWithoutARegistryUrlAndServeItWithOne() {
+    // Given the registry format without a URL, then it is refused, saying what is missing
+    assertThatThrownBy(
+            () -> SerdeFactory.forClass(Interaction.class, Map.of("serde.format", "registry")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(
-            "serde.format=registry arrives with the schema-registry issue; use single-object");
+        .hasMessage("serde.format=registry needs schema.registry.url");
+    // and with one, the Confluent wire format's serde
+    assertThat(
+            SerdeFactory.forClass(
+                Interaction.class,
+                Map.of("serde.format", "registry", "schema.registry.url", "http://localhost:1")))
+        .isInstanceOf(RegistryAvroSerde.class);
   }
 
   @Test
