@@ -59,7 +59,7 @@ final class ExperimentCommand {
     Map<String, Experiment> out = new LinkedHashMap<>();
     for (ConsumerRecord<String, Experiment> r :
         CommittedReader.readToEnd(
-            c.get("bootstrap.servers"),
+            c.clientConfig(),
             topics.experiments.name(),
             topics.experiments.valueSerde().deserializer(),
             null)) {
@@ -82,7 +82,7 @@ final class ExperimentCommand {
   static void write(EngineConfig c, Experiment e) throws Exception {
     Topics topics = new Topics(c.asMap());
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, c.get("bootstrap.servers"));
+    p.putAll(c.clientConfig());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     try (KafkaProducer<String, Experiment> producer =
         new KafkaProducer<>(
@@ -225,7 +225,7 @@ final class ExperimentCommand {
       EngineConfig c = cluster.load();
       Experiment e = definition(c, id);
       Map<String, Map<String, Statistics.Moments>> moments =
-          ExperimentResults.published(c.get("bootstrap.servers"), new Topics(c.asMap()), id);
+          ExperimentResults.published(c.clientConfig(), new Topics(c.asMap()), id);
       ExperimentReport.Result result = ExperimentReport.of(checked(e), moments);
       System.out.print(result.render());
       return result.sampleRatioMismatch() ? 4 : 0;

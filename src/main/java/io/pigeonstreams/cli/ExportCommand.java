@@ -47,7 +47,7 @@ final class ExportCommand implements Callable<Integer> {
     Topics topics = new Topics(c.asMap());
     List<PreferencePair> pairs =
         CommittedReader.readToEnd(
-                c.get("bootstrap.servers"),
+                c.clientConfig(),
                 topics.pairs.name(),
                 topics.pairs.valueSerde().deserializer(),
                 since)

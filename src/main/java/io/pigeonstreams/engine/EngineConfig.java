@@ -133,22 +133,32 @@ public final class EngineConfig {
     return Boolean.parseBoolean(get(key));
   }
 
-  /** Kafka Streams' properties: everything that is not an engine key. */
+  /**
+   * What the engine's own Kafka clients (admin, model-updates follower, gallery producer) and the
+   * tools need: bootstrap servers and the security settings.
+   */
+  public Map<String, Object> clientConfig() {
+    return io.pigeonstreams.kafka.ClientConfig.of(get("bootstrap.servers"), asMap());
+  }
+
+  /** Kafka Streams' properties: everything that is not an engine key (blank values: unset). */
   public Properties streamsProperties() {
     Properties out = new Properties();
     for (String key : properties.stringPropertyNames()) {
-      if (!key.startsWith("pigeon.")) {
+      if (!key.startsWith("pigeon.") && !properties.getProperty(key).isBlank()) {
         out.setProperty(key, properties.getProperty(key).trim());
       }
     }
     return out;
   }
 
-  /** Everything, for serde and handler configuration. */
+  /** Everything set (blank values: unset), for serde and handler configuration. */
   public Map<String, Object> asMap() {
     Map<String, Object> map = new HashMap<>();
     for (String key : properties.stringPropertyNames()) {
-      map.put(key, properties.getProperty(key).trim());
+      if (!properties.getProperty(key).isBlank()) {
+        map.put(key, properties.getProperty(key).trim());
+      }
     }
     return map;
   }

@@ -139,7 +139,7 @@ public final class ModelStore {
   public static void announce(String bootstrapServers, Map<String, ?> serdeConfig, ModelUpdate u)
       throws Exception {
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.putAll(io.pigeonstreams.kafka.ClientConfig.of(bootstrapServers, serdeConfig));
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     Topics topics = new Topics(serdeConfig);

@@ -22,7 +22,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -114,8 +113,7 @@ public final class PigeonEngine implements AutoCloseable {
 
   /** Creates or checks topics, then starts processing. Returns once Kafka Streams is started. */
   public void start() {
-    try (TopicAdmin topicAdmin =
-        TopicAdmin.connect(config.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG))) {
+    try (TopicAdmin topicAdmin = TopicAdmin.connect(config.clientConfig())) {
       if (config.getBoolean("pigeon.topics.create")) {
         topicAdmin.ensureTopics(topicSpecs());
       }

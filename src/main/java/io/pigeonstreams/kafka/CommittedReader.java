@@ -30,8 +30,19 @@ public final class CommittedReader {
       int expected,
       Duration timeout,
       Duration quiet) {
+    return read(ClientConfig.of(bootstrapServers), topic, deserializer, expected, timeout, quiet);
+  }
+
+  /** {@link #read(String, String, Deserializer, int, Duration, Duration)} with client settings. */
+  public static <V> List<V> read(
+      java.util.Map<String, Object> client,
+      String topic,
+      Deserializer<V> deserializer,
+      int expected,
+      Duration timeout,
+      Duration quiet) {
     Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.putAll(client);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "pigeon-reader-" + UUID.randomUUID());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -64,8 +75,17 @@ public final class CommittedReader {
       String topic,
       Deserializer<V> deserializer,
       java.time.Instant since) {
+    return readToEnd(ClientConfig.of(bootstrapServers), topic, deserializer, since);
+  }
+
+  /** {@link #readToEnd(String, String, Deserializer, java.time.Instant)} with client settings. */
+  public static <V> List<org.apache.kafka.clients.consumer.ConsumerRecord<String, V>> readToEnd(
+      java.util.Map<String, Object> client,
+      String topic,
+      Deserializer<V> deserializer,
+      java.time.Instant since) {
     Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.putAll(client);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<ConsumerRecord<String, V>> out = new ArrayList<>();

@@ -60,6 +60,43 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
    * @throws IllegalStateException if the cluster does not come up
    */
   public static EmbeddedKafkaCluster start(int brokers, Map<String, String> brokerProps) {
+    return start(brokers, brokerProps, false);
+  }
+
+  /**
+   * One broker whose client listener requires SASL/PLAIN ({@link #SASL_USER} with {@link
+   * #SASL_PASSWORD}; other credentials are refused): for tests of the security pass-through. The
+   * test kit points the JVM's JAAS configuration at its own file.
+   */
+  public static EmbeddedKafkaCluster startSasl() {
+    // the test kit turns on an authorizer with SASL; the controller's own (plaintext) listener
+    // and the admin user act for the cluster, everyone else is authenticated but not authorized
+    return start(1, Map.of("super.users", "User:ANONYMOUS;User:" + SASL_USER), true);
+  }
+
+  /** The SASL/PLAIN user {@link #startSasl()} accepts (the test kit's admin). */
+  public static final String SASL_USER = "plain-admin";
+
+  public static final String SASL_PASSWORD = "plain-admin-secret";
+
+  /** The client settings for {@link #startSasl()}'s listener. */
+  public Map<String, Object> saslClientConfig(String user, String password) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("bootstrap.servers", bootstrapServers());
+    c.put("security.protocol", "SASL_PLAINTEXT");
+    c.put("sasl.mechanism", "PLAIN");
+    c.put(
+        "sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+            + user
+            + "\" password=\""
+            + password
+            + "\";");
+    return c;
+  }
+
+  private static EmbeddedKafkaCluster start(
+      int brokers, Map<String, String> brokerProps, boolean sasl) {
     if (brokers < 1) {
       throw new IllegalArgumentException("brokers must be at least 1, was " + brokers);
     }
@@ -81,6 +118,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
               .setNumControllerNodes(1)
               .setNumBrokerNodes(brokers)
               .setBaseDirectory(baseDirectory)
+              .setBrokerSecurityProtocol(
+                  sasl
+                      ? org.apache.kafka.common.security.auth.SecurityProtocol.SASL_PLAINTEXT
+                      : org.apache.kafka.common.security.auth.SecurityProtocol.PLAINTEXT)
               .build();
       KafkaClusterTestKit.Builder builder =
           new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(true);

@@ -119,8 +119,19 @@ public final class TopicAdmin implements AutoCloseable {
 
   /** Connects a new admin client, waiting at most {@code timeout} per call. */
   public static TopicAdmin connect(String bootstrapServers, Duration timeout) {
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return connect(ClientConfig.of(bootstrapServers), timeout);
+  }
+
+  /** Connects a new admin client with {@code client} settings ({@link ClientConfig}). */
+  public static TopicAdmin connect(Map<String, Object> client) {
+    return connect(client, DEFAULT_TIMEOUT);
+  }
+
+  /** Connects a new admin client with {@code client} settings, waiting at most {@code timeout}. */
+  public static TopicAdmin connect(Map<String, Object> client, Duration timeout) {
+    String bootstrapServers =
+        String.valueOf(client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
+    Map<String, Object> config = new LinkedHashMap<>(client);
     config.put(AdminClientConfig.CLIENT_ID_CONFIG, "pigeon-topic-admin");
     config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());

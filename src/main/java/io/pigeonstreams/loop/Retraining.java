@@ -96,7 +96,7 @@ public final class Retraining {
     Map<String, CatalogEntry> catalog = new HashMap<>();
     for (ConsumerRecord<String, CatalogEntry> r :
         CommittedReader.readToEnd(
-            bootstrapServers,
+            io.pigeonstreams.kafka.ClientConfig.of(bootstrapServers, serdeConfig),
             topics.catalog.name(),
             topics.catalog.valueSerde().deserializer(),
             null)) {
@@ -109,7 +109,7 @@ public final class Retraining {
     List<PreferencePair> pairs = new ArrayList<>();
     for (ConsumerRecord<String, PreferencePair> r :
         CommittedReader.readToEnd(
-            bootstrapServers,
+            io.pigeonstreams.kafka.ClientConfig.of(bootstrapServers, serdeConfig),
             topics.pairs.name(),
             topics.pairs.valueSerde().deserializer(),
             settings.since())) {

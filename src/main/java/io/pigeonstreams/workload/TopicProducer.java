@@ -30,8 +30,13 @@ public final class TopicProducer implements AutoCloseable {
    *     timed requests), a few ms batches bulk loads
    */
   public static TopicProducer connect(String bootstrapServers, int lingerMs) {
+    return connect(io.pigeonstreams.kafka.ClientConfig.of(bootstrapServers), lingerMs);
+  }
+
+  /** A producer with {@code client} settings (bootstrap servers and security). */
+  public static TopicProducer connect(java.util.Map<String, Object> client, int lingerMs) {
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.putAll(client);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
     return new TopicProducer(

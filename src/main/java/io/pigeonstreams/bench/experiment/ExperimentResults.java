@@ -30,10 +30,16 @@ public final class ExperimentResults {
   /** The latest cumulative record per variant and metric on {@code experiment-results}. */
   public static Map<String, Map<String, Moments>> published(
       String bootstrap, Topics topics, String experimentId) {
+    return published(io.pigeonstreams.kafka.ClientConfig.of(bootstrap), topics, experimentId);
+  }
+
+  /** {@link #published(String, Topics, String)} with client settings (security included). */
+  public static Map<String, Map<String, Moments>> published(
+      Map<String, Object> client, Topics topics, String experimentId) {
     Map<String, Map<String, Moments>> out = new HashMap<>();
     for (ConsumerRecord<String, MetricMoments> r :
         CommittedReader.readToEnd(
-            bootstrap,
+            client,
             topics.experimentResults.name(),
             topics.experimentResults.valueSerde().deserializer(),
             null)) {

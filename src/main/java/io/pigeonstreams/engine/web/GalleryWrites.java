@@ -67,15 +67,7 @@ final class GalleryWrites implements AutoCloseable {
     this.maxImageSide = config.getInt("pigeon.request.image.max.side");
     this.maxCandidates = config.getInt("pigeon.candidates.max");
     Properties p = new Properties();
-    config
-        .asMap()
-        .forEach(
-            (k, v) -> {
-              if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
-                p.put(k, v);
-              }
-            });
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get("bootstrap.servers"));
+    p.putAll(config.clientConfig());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "pigeon-gallery-" + UUID.randomUUID());
