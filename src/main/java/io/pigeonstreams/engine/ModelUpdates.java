@@ -141,6 +141,7 @@ final class ModelUpdates implements AutoCloseable {
     String old = personalizer.modelVersion();
     personalizer.swap(next.tokenizer(), next, next, next.scorer(), next);
     metrics.modelSwap("swapped");
+    metrics.serving(version);
     LOG.info(
         "model {} -> {} ({}; parent {}), loaded and warmed up in {} ms",
         old,

@@ -103,7 +103,9 @@ public final class PigeonEngine implements AutoCloseable {
 
   /** Kafka Streams settings: the configured ones plus the engine's handlers. */
   public Properties streamsProperties() {
-    return DeadLetterHandler.install(config.streamsProperties());
+    Properties p = DeadLetterHandler.install(config.streamsProperties());
+    p.put(DeadLetterHandler.METRICS_CONFIG, metrics); // the handlers count dead letters here
+    return p;
   }
 
   /** Every topic the engine needs, with its dead-letter topics. */
@@ -146,6 +148,7 @@ public final class PigeonEngine implements AutoCloseable {
     streamsMetrics = new KafkaStreamsMetrics(ks, List.of(), metricsRefresh, METRICS_REFRESH);
     streamsMetrics.bindTo(registry);
     ks.start();
+    metrics.serving(personalizer.modelVersion());
     modelUpdates = new ModelUpdates(config, topics, personalizer, metrics, batching.maxImages());
     modelUpdates.start();
   }

@@ -43,6 +43,7 @@ public final class EngineMetrics {
   private final Timer queueWait;
   private final Timer inference;
   private final AtomicLong pending = new AtomicLong();
+  private final Timer answerLatency;
 
   public EngineMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -66,6 +67,17 @@ public final class EngineMetrics {
             .description("join, masking, generation, scoring and publishing of one micro-batch")
             .publishPercentiles(0.5, 0.95, 0.99)
             .register(registry);
+    answerLatency =
+        Timer.builder("pigeon.answer.latency")
+            .description("from a request's timestamp to its answer")
+            .publishPercentiles(0.5, 0.95, 0.99)
+            .register(registry);
+    for (String outcome : new String[] {"swapped", "refused"}) { // at 0 from the start
+      Counter.builder("pigeon.model.swaps")
+          .description("announced model versions swapped in or refused")
+          .tag("outcome", outcome)
+          .register(registry);
+    }
     Gauge.builder("pigeon.pending", pending, AtomicLong::get)
         .description("requests waiting for a micro-batch in this instance's stores")
         .register(registry);
@@ -158,6 +170,43 @@ public final class EngineMetrics {
             });
     v[0] = p;
     v[1] = flagged ? 1 : 0;
+  }
+
+  /**
+   * A record sent to a dead-letter topic: {@code pigeon_dead_letters_total} by source topic and
+   * kind ({@code cannot decode}, {@code cannot process}).
+   */
+  public void deadLetter(String sourceTopic, String kind) {
+    Counter.builder("pigeon.dead.letters")
+        .description("records sent to a dead-letter topic, by source topic and kind")
+        .tag("topic", sourceTopic == null ? "unknown" : sourceTopic)
+        .tag("kind", kind)
+        .register(registry)
+        .increment();
+  }
+
+  /** From a request's timestamp to its answer: {@code pigeon_answer_latency_seconds}. */
+  public void answerLatency(Duration latency) {
+    answerLatency.record(latency);
+  }
+
+  private final java.util.concurrent.atomic.AtomicReference<io.micrometer.core.instrument.Meter>
+      serving = new java.util.concurrent.atomic.AtomicReference<>();
+
+  /**
+   * The model version this instance serves: {@code pigeon_model_serving{model_version}} is 1 for it
+   * (the previous version's series goes away on a swap).
+   */
+  public void serving(String modelVersion) {
+    io.micrometer.core.instrument.Meter next =
+        Gauge.builder("pigeon.model.serving", () -> 1)
+            .description("1 for the model version this instance serves")
+            .tag("model_version", modelVersion)
+            .register(registry);
+    io.micrometer.core.instrument.Meter old = serving.getAndSet(next);
+    if (old != null && !old.getId().equals(next.getId())) {
+      registry.remove(old);
+    }
   }
 
   /** Adds {@code delta} (negative when requests leave) to the pending gauge. */

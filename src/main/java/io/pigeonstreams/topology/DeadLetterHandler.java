@@ -28,7 +28,11 @@ public final class DeadLetterHandler
 
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
 
+  /** Config key under which the engine hands this handler its meters (an object, not a string). */
+  public static final String METRICS_CONFIG = "pigeon.internal.metrics";
+
   private Serde<DeadLetter> serde;
+  private io.pigeonstreams.metrics.EngineMetrics metrics;
 
   /** Kafka Streams settings {@code p} with this handler for records it cannot decode or process. */
   public static Properties install(Properties p) {
@@ -43,6 +47,8 @@ public final class DeadLetterHandler
   @Override
   public void configure(Map<String, ?> configs) {
     serde = SerdeFactory.forClass(DeadLetter.class, configs);
+    metrics =
+        configs.get(METRICS_CONFIG) instanceof io.pigeonstreams.metrics.EngineMetrics m ? m : null;
   }
 
   @Override
@@ -114,6 +120,9 @@ public final class DeadLetterHandler
             .setTimestamp(Instant.ofEpochMilli(context.timestamp()))
             .build();
     String topic = Topic.deadLetterTopic(context.topic());
+    if (metrics != null) {
+      metrics.deadLetter(context.topic(), what);
+    }
     return new ProducerRecord<>(topic, null, key, serde.serializer().serialize(topic, letter));
   }
 }

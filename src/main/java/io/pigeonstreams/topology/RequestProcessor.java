@@ -283,6 +283,7 @@ public final class RequestProcessor
             new Record<>(key, AvroMapping.preferencePair(outcome.pair()), p.getRecordTimestamp()));
       }
       metrics.output(image.getStatus().name(), image.getModelVersion());
+      metrics.answerLatency(Duration.ofMillis(Math.max(0, outcome.answer().latencyMs())));
       pending.delete(batch.get(i).key);
       pendingCount--;
       pendingImages -= images(p);

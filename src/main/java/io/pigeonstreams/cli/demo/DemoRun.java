@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.IntSupplier;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -81,17 +80,14 @@ public final class DemoRun {
       console.println("Starting the engine (loading the Pigeon model, warming it up) ...");
       console.flush();
       long t0 = System.nanoTime();
+      // the defaults, the environment (PIGEON_PIGEON_HTTP_HOST in a container, say), then the
+      // demo's own broker, state and generator
       EngineConfig config =
-          EngineConfig.of(
-              Map.of(
-                  "bootstrap.servers",
-                  bootstrap,
-                  "application.id",
-                  "pigeon-demo",
-                  "state.dir",
-                  state.toString(),
-                  "pigeon.generator",
-                  settings.generator()));
+          EngineConfig.load(null, System.getenv())
+              .with("bootstrap.servers", bootstrap)
+              .with("application.id", "pigeon-demo")
+              .with("state.dir", state.toString())
+              .with("pigeon.generator", settings.generator());
       Gallery gallery = settings.serve() ? Gallery.start(config) : null;
       if (gallery != null) {
         config = gallery.advertiseIn(config);
