@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       RetrainCommand.class,
       ExportCommand.class,
       ExperimentCommand.class,
+      ProduceCommand.class,
+      TopicsCommand.class,
       io.pigeonstreams.cli.BenchCommand.class
     })
 public final class PigeonCli {

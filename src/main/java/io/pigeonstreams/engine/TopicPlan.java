@@ -9,12 +9,12 @@ import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
 
 /** Every topic the engine needs: partitions, replication, compaction, dead-letter topics. */
-final class TopicPlan {
+public final class TopicPlan {
 
   private TopicPlan() {}
 
   /** Every topic the engine needs, with its dead-letter topics. */
-  static List<TopicAdmin.TopicSpec> of(EngineConfig config, Topics topics) {
+  public static List<TopicAdmin.TopicSpec> of(EngineConfig config, Topics topics) {
     int partitions = config.getInt("pigeon.topics.partitions");
     short replication = (short) config.getInt("pigeon.topics.replication");
     List<TopicAdmin.TopicSpec> specs = new ArrayList<>();

@@ -10,6 +10,7 @@ import io.pigeonstreams.avro.ServedImage;
 import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.avro.VariantResults;
 import io.pigeonstreams.engine.EngineConfig;
+import io.pigeonstreams.engine.InputWrites;
 import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.image.StickerImage;
 import io.pigeonstreams.personalize.experiment.ExperimentReport;
@@ -36,7 +37,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * them newest first (with scores, α values, model version, variant) and each as PNG, catalog
  * search, experiments and their reports, the model each instance serves. A key another instance
  * owns is answered by that instance ({@link StateQueries}). Writes go through Kafka ({@link
- * GalleryWrites}). Bound to {@code pigeon.http.host} (localhost unless configured otherwise).
+ * InputWrites}). Bound to {@code pigeon.http.host} (localhost unless configured otherwise).
  */
 public final class Gallery implements AutoCloseable {
 
@@ -45,7 +46,7 @@ public final class Gallery implements AutoCloseable {
   private final EngineConfig config;
   private final ObjectMapper json = new ObjectMapper();
   private volatile PigeonEngine engine;
-  private volatile GalleryWrites writes;
+  private volatile InputWrites writes;
   private StateQueries queries;
 
   private Gallery(EngineConfig config) {
@@ -62,7 +63,7 @@ public final class Gallery implements AutoCloseable {
               c.staticFiles.add("/web", Location.CLASSPATH);
               routes(c.routes);
               c.routes.exception(
-                  GalleryWrites.Refused.class,
+                  InputWrites.Refused.class,
                   (e, ctx) -> ctx.status(400).json(new GalleryViews.Problem(e.getMessage())));
               c.routes.exception(
                   IllegalArgumentException.class,
@@ -107,7 +108,7 @@ public final class Gallery implements AutoCloseable {
    */
   public void attach(PigeonEngine engine) {
     this.queries = new StateQueries(HostInfo.buildFromEndpoint(advertised));
-    this.writes = new GalleryWrites(config, engine.topics());
+    this.writes = new InputWrites(config, engine.topics());
     this.engine = engine;
   }
 
@@ -206,24 +207,24 @@ public final class Gallery implements AutoCloseable {
           String id =
               writes()
                   .request(
-                      body(ctx, GalleryWrites.RequestBody.class),
+                      body(ctx, InputWrites.RequestBody.class),
                       item -> catalogStore().get(item) != null);
           ctx.status(202).json(new GalleryViews.Accepted(id, "generation-requests"));
         });
     r.post(
         "/api/reactions",
         ctx -> {
-          GalleryWrites.ReactionBody b = body(ctx, GalleryWrites.ReactionBody.class);
+          InputWrites.ReactionBody b = body(ctx, InputWrites.ReactionBody.class);
           writes().reaction(b);
           ctx.status(202).json(new GalleryViews.Accepted(b.imageId(), "interactions"));
         });
   }
 
-  private <T> T body(Context ctx, Class<T> type) throws GalleryWrites.Refused {
+  private <T> T body(Context ctx, Class<T> type) throws InputWrites.Refused {
     try {
       return json.readValue(ctx.bodyAsBytes(), type);
     } catch (java.io.IOException e) {
-      throw new GalleryWrites.Refused("the body is not the JSON expected: " + e.getMessage());
+      throw new InputWrites.Refused("the body is not the JSON expected: " + e.getMessage());
     }
   }
 
@@ -239,7 +240,7 @@ public final class Gallery implements AutoCloseable {
     return engine().streams();
   }
 
-  private GalleryWrites writes() {
+  private InputWrites writes() {
     engine();
     return writes;
   }
@@ -413,7 +414,7 @@ public final class Gallery implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
-    GalleryWrites w = writes;
+    InputWrites w = writes;
     if (w != null) {
       w.close();
     }

@@ -1,9 +1,8 @@
-package io.pigeonstreams.engine.web;
+package io.pigeonstreams.engine;
 
 import io.pigeonstreams.avro.Action;
 import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.Interaction;
-import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.image.StickerImage;
 import io.pigeonstreams.topology.Topic;
 import io.pigeonstreams.topology.Topics;
@@ -25,22 +24,22 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Writes go through Kafka, never around it: a generation request or a reaction posted to the
- * gallery is checked (a {@link Refused} with the reason otherwise) and produced as the same Avro
- * record any other producer would send, keyed by the user, and acknowledged by the broker before
- * the gallery answers.
+ * Writes from outside go through Kafka, never around it: a generation request, a reaction or a
+ * catalog item posted to the gallery or given to {@code produce} is checked (a {@link Refused} with
+ * the reason otherwise) and produced as the same Avro record any other producer would send, keyed
+ * as the engine expects, and acknowledged by the broker before the caller is told.
  */
-final class GalleryWrites implements AutoCloseable {
+public final class InputWrites implements AutoCloseable {
 
   /** Bad input, answered 400 with its reason. */
-  static final class Refused extends Exception {
-    Refused(String reason) {
+  public static final class Refused extends Exception {
+    public Refused(String reason) {
       super(reason);
     }
   }
 
   /** A generation request as the gallery takes it (JSON). */
-  record RequestBody(
+  public record RequestBody(
       String userId,
       String referenceItemId,
       String referenceImage,
@@ -51,7 +50,7 @@ final class GalleryWrites implements AutoCloseable {
       Integer options) {}
 
   /** A reaction to a generated image (JSON). */
-  record ReactionBody(String userId, String imageId, String action) {}
+  public record ReactionBody(String userId, String imageId, String action) {}
 
   static final int MAX_ID = 200;
 
@@ -61,7 +60,7 @@ final class GalleryWrites implements AutoCloseable {
   private final int maxImageSide;
   private final int maxCandidates;
 
-  GalleryWrites(EngineConfig config, Topics topics) {
+  public InputWrites(EngineConfig config, Topics topics) {
     this.topics = topics;
     this.maxImageBytes = config.getInt("pigeon.request.image.max.bytes");
     this.maxImageSide = config.getInt("pigeon.request.image.max.side");
@@ -75,7 +74,7 @@ final class GalleryWrites implements AutoCloseable {
   }
 
   /** Checks and produces a generation request; returns its id. */
-  String request(RequestBody b, Predicate<String> inCatalog) throws Refused {
+  public String request(RequestBody b, Predicate<String> inCatalog) throws Refused {
     if (b == null) {
       throw new Refused("a JSON body is required");
     }
@@ -121,7 +120,7 @@ final class GalleryWrites implements AutoCloseable {
   }
 
   /** Checks and produces a reaction to a generated image. */
-  void reaction(ReactionBody b) throws Refused {
+  public void reaction(ReactionBody b) throws Refused {
     if (b == null) {
       throw new Refused("a JSON body is required");
     }
@@ -148,6 +147,34 @@ final class GalleryWrites implements AutoCloseable {
             .setGeneratedImageId(image)
             .setAction(action)
             .setTimestamp(Instant.now())
+            .build());
+  }
+
+  /**
+   * Checks and produces a catalog item from a PNG: its id ({@code style/name}), caption, category
+   * and style; the image is checked as uploads are (size, header, decodable).
+   */
+  public void item(String itemId, byte[] png, String caption, String category, String style)
+      throws Refused {
+    String id = id("itemId", itemId);
+    if (png.length > maxImageBytes) {
+      throw new Refused("item " + id + ": the image is larger than " + maxImageBytes + " bytes");
+    }
+    try {
+      StickerImage.fromPng(png, maxImageSide);
+    } catch (IOException e) {
+      throw new Refused("item " + id + ": " + e.getMessage());
+    }
+    send(
+        topics.items,
+        id,
+        io.pigeonstreams.avro.Item.newBuilder()
+            .setItemId(id)
+            .setImage(ByteBuffer.wrap(png))
+            .setCaption(caption == null ? "" : limit("caption", caption))
+            .setCategory(category == null ? "" : limit("category", category))
+            .setStyle(style == null ? "" : limit("style", style))
+            .setCreatedAt(Instant.now())
             .build());
   }
 
