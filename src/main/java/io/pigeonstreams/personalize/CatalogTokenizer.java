@@ -21,6 +21,18 @@ public final class CatalogTokenizer {
   /** A catalog entry for an arriving item: its raster at model resolution and its tokens. */
   public static CatalogItem entry(NewItem item, VisualTokenizer tokenizer, int maxSide)
       throws IOException {
+    if (item.itemId() == null || item.itemId().isBlank() || item.itemId().length() > 200) {
+      throw new IOException(
+          "item id missing or longer than 200 characters ("
+              + (item.itemId() == null ? 0 : item.itemId().length())
+              + ")");
+    }
+    for (String text : new String[] {item.caption(), item.category(), item.style()}) {
+      if (text != null && text.length() > 1000) {
+        throw new IOException(
+            "item " + item.itemId() + " has a caption, category or style over 1000 characters");
+      }
+    }
     if (item.image() == null) {
       throw new IOException("item " + item.itemId() + " has no inline image");
     }

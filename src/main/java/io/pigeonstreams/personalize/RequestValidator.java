@@ -58,6 +58,18 @@ final class RequestValidator {
     return k;
   }
 
+  /** The longest id taken (user, request, reference item). */
+  static final int MAX_ID = 200;
+
+  /** The longest instruction taken, in characters. */
+  static final int MAX_INSTRUCTION = 2000;
+
+  private static void length(String what, String value, int max) throws Rejection {
+    if (value != null && value.length() > max) {
+      throw new Rejection(what + " of " + value.length() + " characters (at most " + max + ")");
+    }
+  }
+
   Prepared prepare(Request request, History history, Function<String, CatalogItem> catalog)
       throws Rejection {
     if (isBlank(request.userId())) {
@@ -66,6 +78,10 @@ final class RequestValidator {
     if (isBlank(request.requestId())) {
       throw new Rejection("missing request id");
     }
+    length("user id", request.userId(), MAX_ID);
+    length("request id", request.requestId(), MAX_ID);
+    length("reference item id", request.referenceItemId(), MAX_ID);
+    length("instruction", request.instruction(), MAX_INSTRUCTION);
     double alphaH = ratio("alpha_h", request.alphaH(), settings.defaultAlphaH());
     double alphaR = ratio("alpha_r", request.alphaR(), settings.defaultAlphaR());
     if (request.options() != 1 && request.options() != 2) {

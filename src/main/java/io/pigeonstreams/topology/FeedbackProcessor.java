@@ -76,7 +76,7 @@ final class FeedbackProcessor implements Processor<String, Interaction, String, 
   @Override
   public void process(Record<String, Interaction> record) {
     Interaction event = record.value();
-    String userId = record.key() != null ? record.key() : event.getUserId();
+    String userId = InputChecks.interactionUser(record.key(), event);
     String imageId = event.getGeneratedImageId();
     if (userId == null || userId.isBlank()) {
       throw new IllegalArgumentException("feedback without user id");

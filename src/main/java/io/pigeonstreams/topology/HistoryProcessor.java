@@ -26,14 +26,8 @@ final class HistoryProcessor implements Processor<String, Interaction, Void, Voi
   @Override
   public void process(Record<String, Interaction> record) {
     Interaction event = record.value();
-    if (event == null) {
-      return;
-    }
-    String userId = record.key() != null ? record.key() : event.getUserId();
-    if (userId == null || userId.isBlank() || event.getItemId() == null) {
-      // goes to interactions-dlq through the processing exception handler, with this reason
-      throw new IllegalArgumentException("interaction without user id or item id");
-    }
+    // a bad one goes to interactions-dlq through the processing exception handler, with the reason
+    String userId = InputChecks.interactionUser(record.key(), event);
     store.put(
         userId,
         AvroMapping.userHistory(

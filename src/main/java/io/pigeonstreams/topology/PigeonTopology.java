@@ -157,7 +157,8 @@ public final class PigeonTopology {
             topics.interactions.consumed().withName("interactions-source"));
     interactions
         .filter(
-            (user, i) -> i != null && i.getGeneratedImageId() == null,
+            // a record without a value goes here too: the history path dead-letters it
+            (user, i) -> i == null || i.getGeneratedImageId() == null,
             Named.as("catalog-interactions"))
         .process(
             () -> new HistoryProcessor(historyPolicy), Named.as("update-history"), HISTORY_STORE);

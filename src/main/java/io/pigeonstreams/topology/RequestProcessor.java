@@ -134,8 +134,8 @@ public final class RequestProcessor
   @Override
   public void process(Record<String, GenerationRequest> record) {
     GenerationRequest request = record.value();
-    if (request == null) {
-      return;
+    if (request == null) { // to generation-requests-dlq, with the reason: nothing to answer
+      throw InputChecks.noValue("generation-requests");
     }
     long now = context.currentSystemTimeMs();
     String key =
