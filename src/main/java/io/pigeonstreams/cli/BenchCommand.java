@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
       BenchHistoryCommand.class,
       BenchModelCommand.class,
       BenchGenerationCommand.class,
-      BenchExperimentCommand.class
+      BenchExperimentCommand.class,
+      BenchHostileCommand.class
     })
 public final class BenchCommand implements Runnable {
 

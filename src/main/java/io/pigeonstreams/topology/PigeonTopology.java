@@ -202,6 +202,16 @@ public final class PigeonTopology {
     KStream<String, SpecificRecord> answers =
         builder.stream(
                 topics.requests.name(), topics.requests.consumed().withName("requests-source"))
+            // a record without a value has nothing to answer: dead-lettered here, one record at a
+            // time (an error in the micro-batch node itself replays the batch instead)
+            .mapValues(
+                r -> {
+                  if (r == null) {
+                    throw InputChecks.noValue("generation-requests");
+                  }
+                  return r;
+                },
+                Named.as("check-request"))
             .process(
                 () -> new RequestProcessor(personalizer, batching, metrics),
                 Named.as("join-mask-generate"),

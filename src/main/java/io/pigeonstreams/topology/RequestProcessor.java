@@ -134,8 +134,8 @@ public final class RequestProcessor
   @Override
   public void process(Record<String, GenerationRequest> record) {
     GenerationRequest request = record.value();
-    if (request == null) { // to generation-requests-dlq, with the reason: nothing to answer
-      throw InputChecks.noValue("generation-requests");
+    if (request == null) { // dead-lettered upstream (check-request); never here
+      return;
     }
     long now = context.currentSystemTimeMs();
     String key =
