@@ -53,6 +53,14 @@ public final class Gallery implements AutoCloseable {
     this.config = config;
     String host = config.get("pigeon.http.host");
     int maxBody = config.getInt("pigeon.request.image.max.bytes") * 2 + 64 * 1024;
+    RateLimiter reads =
+        new RateLimiter(
+            config.getInt("pigeon.http.reads.per.second"),
+            2.0 * config.getInt("pigeon.http.reads.per.second"));
+    RateLimiter writes =
+        new RateLimiter(
+            config.getInt("pigeon.http.writes.per.second"),
+            2.0 * config.getInt("pigeon.http.writes.per.second"));
     app =
         Javalin.create(
             c -> {
@@ -61,6 +69,20 @@ public final class Gallery implements AutoCloseable {
               c.http.maxRequestSize = maxBody;
               c.startup.showJavalinBanner = false;
               c.staticFiles.add("/web", Location.CLASSPATH);
+              c.routes.before(
+                  "/api/*",
+                  ctx -> {
+                    boolean write = ctx.method() == io.javalin.http.HandlerType.POST;
+                    if (!(write ? writes : reads).allow(ctx.ip(), System.nanoTime())) {
+                      throw new io.javalin.http.HttpResponseException(
+                          429,
+                          "too many "
+                              + (write ? "writes" : "reads")
+                              + " from "
+                              + ctx.ip()
+                              + "; slow down");
+                    }
+                  });
               routes(c.routes);
               c.routes.exception(
                   InputWrites.Refused.class,

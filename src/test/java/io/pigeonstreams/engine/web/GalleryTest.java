@@ -74,7 +74,9 @@ class GalleryTest {
                       "pigeon.topics.partitions",
                       "4",
                       "pigeon.http.port",
-                      "0"));
+                      "0",
+                      "pigeon.http.reads.per.second",
+                      "0")); // the test polls fast; writes keep their limit (checked below)
           Gallery g = Gallery.start(config);
           galleries.add(g);
           PigeonEngine e = new PigeonEngine(g.advertiseIn(config), EngineComponents.retrieval());
@@ -246,6 +248,15 @@ class GalleryTest {
             },
             "the like on the image",
             Duration.ofSeconds(60));
+
+        // And a client that writes too fast is told to slow down (429), nothing produced
+        int tooMany = 0;
+        for (int i = 0; i < 30; i++) {
+          if (post(a, "/api/reactions", "{}").statusCode() == 429) {
+            tooMany++;
+          }
+        }
+        assertThat(tooMany).isGreaterThanOrEqualTo(10);
       } finally {
         galleries.forEach(Gallery::close);
         engines.forEach(PigeonEngine::close);
