@@ -175,6 +175,42 @@ public final class Personalizer {
     return arms.versions();
   }
 
+  /** An answer REJECTED with {@code reason}, without generating anything. */
+  public Outcome rejected(Request request, String reason, long nowMs) {
+    return Outcome.rejected(current.answers.rejected(request, reason, nowMs));
+  }
+
+  private final java.util.Map<String, Integer> infrastructureFailures =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, String> lastInfrastructureFailure =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * How many times the request pending under {@code key} was in a batch that failed on an {@link
+   * InfrastructureFailure}. Kept here, outside the stores, because the failed batch's transaction
+   * (and any count written in it) is rolled back; it lives as long as the engine.
+   */
+  public int infrastructureFailures(String key) {
+    return infrastructureFailures.getOrDefault(key, 0);
+  }
+
+  /** One more failure of the request under {@code key}, with its cause; returns the count. */
+  public int recordInfrastructureFailure(String key, InfrastructureFailure f) {
+    lastInfrastructureFailure.put(key, String.valueOf(f.getCause() == null ? f : f.getCause()));
+    return infrastructureFailures.merge(key, 1, Integer::sum);
+  }
+
+  /** The last cause recorded for {@code key} (empty: none). */
+  public String lastInfrastructureFailure(String key) {
+    return lastInfrastructureFailure.getOrDefault(key, "");
+  }
+
+  /** The request under {@code key} was answered. */
+  public void forgetInfrastructureFailures(String key) {
+    infrastructureFailures.remove(key);
+    lastInfrastructureFailure.remove(key);
+  }
+
   /** The model version the next micro-batch will be generated with. */
   public String modelVersion() {
     return current.generator.modelVersion();
@@ -318,7 +354,12 @@ public final class Personalizer {
     AnswerBuilder answers = parts.answers;
     try {
       return generateAll(parts, batch, nowMs);
+    } catch (OutOfMemoryError e) {
+      throw new InfrastructureFailure(e);
     } catch (RuntimeException e) {
+      if (InfrastructureFailure.isInfrastructure(e)) {
+        throw e instanceof InfrastructureFailure f ? f : new InfrastructureFailure(e);
+      }
       if (batch.size() == 1) {
         // A generator failure still gets its one answer, with the cause.
         return List.of(

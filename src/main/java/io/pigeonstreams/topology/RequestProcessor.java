@@ -9,6 +9,7 @@ import io.pigeonstreams.avro.ServedImage;
 import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.metrics.EngineMetrics;
 import io.pigeonstreams.personalize.Answer;
+import io.pigeonstreams.personalize.InfrastructureFailure;
 import io.pigeonstreams.personalize.Personalizer;
 import io.pigeonstreams.personalize.Request;
 import io.pigeonstreams.personalize.experiment.ExperimentPlan;
@@ -173,6 +174,9 @@ public final class RequestProcessor
    */
   private void flush(boolean due) {
     long start = System.nanoTime();
+    if (context.currentSystemTimeMs() < retryAfter) {
+      return; // the machine under the model failed a moment ago: let it recover
+    }
     while (pendingCount > 0 && (due || full())) {
       List<KeyValue<String, PendingRequest>> batch = new ArrayList<>();
       long images = 0;
@@ -193,7 +197,19 @@ public final class RequestProcessor
         break;
       }
       long batchStart = System.nanoTime();
-      answer(batch);
+      try {
+        answer(batch);
+      } catch (InfrastructureFailure f) {
+        // nothing of this batch was forwarded and it stays pending: it is tried again after a
+        // pause, with the stream thread alive (a dead thread costs a rebalance)
+        LOG.warn(
+            "micro-batch of {} failed on the machine under the model; retrying in {} ms: {}",
+            batch.size(),
+            INFRASTRUCTURE_BACKOFF_MS,
+            f.getCause() == null ? f : f.getCause().toString());
+        retryAfter = context.currentSystemTimeMs() + INFRASTRUCTURE_BACKOFF_MS;
+        break;
+      }
       long took = System.nanoTime() - batchStart;
       due = false; // the rest waits for its own delay or a full batch
       // no new batch when another one like this would end past the budget
@@ -240,14 +256,7 @@ public final class RequestProcessor
       metrics.queueWait(Duration.ofMillis(Math.max(0, now - kv.value.getEnqueuedAt())));
     }
     long start = System.nanoTime();
-    List<Personalizer.Outcome> outcomes =
-        personalizer.handleAll(
-            jobs,
-            id -> {
-              ValueAndTimestamp<CatalogEntry> v = catalog.get(id);
-              return v == null ? null : AvroMapping.catalogItem(v.value());
-            },
-            context.currentSystemTimeMs());
+    List<Personalizer.Outcome> outcomes = generate(batch, jobs);
     long took = System.nanoTime() - start;
     int generated = 0; // candidates of the requests served (a REJECTED one generated none)
     for (int i = 0; i < batch.size(); i++) {
@@ -289,6 +298,81 @@ public final class RequestProcessor
       pendingImages -= images(p);
       metrics.pending(-1);
     }
+  }
+
+  /** How many batches failing on the machine under the model a request may be in. */
+  static final int MAX_INFRASTRUCTURE_FAILURES = 3;
+
+  /** The pause before a batch that failed on the machine under the model is tried again. */
+  static final long INFRASTRUCTURE_BACKOFF_MS = 500;
+
+  private long retryAfter;
+
+  /**
+   * The outcomes of a batch. An {@link InfrastructureFailure} (memory, device) is not the requests'
+   * fault: it is counted against each of them and rethrown, and the batch stays pending to be tried
+   * again after a pause ({@link #flush}). A batch holding a request that failed so before runs one
+   * request at a time, so that the failure is counted against the request that causes it, and a
+   * request that has failed {@link #MAX_INFRASTRUCTURE_FAILURES} times is answered REJECTED with
+   * the reason instead of being replayed forever.
+   */
+  private List<Personalizer.Outcome> generate(
+      List<KeyValue<String, PendingRequest>> batch, List<Personalizer.Job> jobs) {
+    java.util.function.Function<String, io.pigeonstreams.personalize.CatalogItem> lookup =
+        id -> {
+          ValueAndTimestamp<CatalogEntry> v = catalog.get(id);
+          return v == null ? null : AvroMapping.catalogItem(v.value());
+        };
+    long now = context.currentSystemTimeMs();
+    List<String> keys = new ArrayList<>();
+    boolean isolate = false;
+    for (KeyValue<String, PendingRequest> kv : batch) {
+      String key = context.taskId() + "/" + kv.key;
+      keys.add(key);
+      isolate |= personalizer.infrastructureFailures(key) > 0;
+    }
+    if (!isolate) {
+      try {
+        List<Personalizer.Outcome> out = personalizer.handleAll(jobs, lookup, now);
+        keys.forEach(personalizer::forgetInfrastructureFailures);
+        return out;
+      } catch (InfrastructureFailure f) {
+        keys.forEach(k -> personalizer.recordInfrastructureFailure(k, f));
+        throw f;
+      }
+    }
+    List<Personalizer.Outcome> out = new ArrayList<>();
+    for (int i = 0; i < jobs.size(); i++) {
+      String key = keys.get(i);
+      int failures = personalizer.infrastructureFailures(key);
+      if (failures >= MAX_INFRASTRUCTURE_FAILURES) {
+        out.add(
+            personalizer.rejected(
+                jobs.get(i).request(),
+                "generation failed "
+                    + failures
+                    + " times on the machine under the model (memory or device), last: "
+                    + personalizer.lastInfrastructureFailure(key)
+                    + "; not retried again",
+                now));
+        continue;
+      }
+      try {
+        out.add(personalizer.handleAll(List.of(jobs.get(i)), lookup, now).get(0));
+      } catch (InfrastructureFailure f) {
+        int n = personalizer.recordInfrastructureFailure(key, f);
+        if (n < MAX_INFRASTRUCTURE_FAILURES) {
+          throw f;
+        }
+        out.add(
+            personalizer.rejected(
+                jobs.get(i).request(),
+                "generation failed " + n + " times on the machine under the model: " + f.getCause(),
+                now));
+      }
+    }
+    keys.forEach(personalizer::forgetInfrastructureFailures);
+    return out;
   }
 
   private List<ExperimentPlan> experimentPlans() {

@@ -254,7 +254,7 @@ class PersonalizerTest {
           @Override
           public List<io.pigeonstreams.generate.Candidate> generate(
               io.pigeonstreams.generate.GenerationContext context) {
-            throw new IllegalStateException("out of memory");
+            throw new IllegalStateException("index 7 out of bounds");
           }
         };
     Personalizer.Outcome outcome =
@@ -265,7 +265,42 @@ class PersonalizerTest {
                 catalog::get,
                 5_000);
     assertThat(outcome.answer().status()).isEqualTo(Answer.Status.REJECTED);
-    assertThat(outcome.answer().reason()).contains("generation failed").contains("out of memory");
+    assertThat(outcome.answer().reason()).contains("generation failed").contains("out of bounds");
+  }
+
+  @Test
+  void shouldRaiseMemoryAndDeviceFailuresAsInfrastructureNotAnswers() {
+    for (Throwable failure :
+        List.<Throwable>of(
+            new OutOfMemoryError("Java heap space"),
+            new IllegalStateException("CUDA error: out of memory"),
+            new RuntimeException("wrapped", new OutOfMemoryError("Direct buffer memory")))) {
+      ImageGenerator broken =
+          new ImageGenerator() {
+            @Override
+            public String modelVersion() {
+              return "broken";
+            }
+
+            @Override
+            public List<io.pigeonstreams.generate.Candidate> generate(
+                io.pigeonstreams.generate.GenerationContext context) {
+              if (failure instanceof Error e) {
+                throw e;
+              }
+              throw (RuntimeException) failure;
+            }
+          };
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  personalizer(broken)
+                      .handle(
+                          Requests.request("r1", "u1", Requests.itemId(6, 2)).build(),
+                          history,
+                          catalog::get,
+                          5_000))
+          .isInstanceOf(InfrastructureFailure.class);
+    }
   }
 
   @Test
