@@ -3,6 +3,7 @@ package io.pigeonstreams.cli;
 import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.engine.TopicPlan;
 import io.pigeonstreams.kafka.TopicAdmin;
+import io.pigeonstreams.kafka.TopicDescriptions;
 import io.pigeonstreams.topology.Topics;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,14 +42,14 @@ final class TopicsCommand {
       List<TopicAdmin.TopicSpec> plan = TopicPlan.of(c, topics);
       List<String> problems = new ArrayList<>();
       try (TopicAdmin admin = TopicAdmin.connect(c.clientConfig())) {
-        List<TopicAdmin.TopicInfo> found =
+        List<TopicDescriptions.TopicInfo> found =
             admin.describe(plan.stream().map(TopicAdmin.TopicSpec::name).toList());
         System.out.printf(
             "%-34s %10s %8s %10s %8s   %s%n",
             "topic", "partitions", "replicas", "cleanup", "min.isr", "engine's plan");
         for (int i = 0; i < plan.size(); i++) {
           TopicAdmin.TopicSpec want = plan.get(i);
-          TopicAdmin.TopicInfo got = found.get(i);
+          TopicDescriptions.TopicInfo got = found.get(i);
           String wanted =
               String.format(
                   Locale.ROOT,
@@ -96,10 +97,10 @@ final class TopicsCommand {
       return problems.isEmpty() ? 0 : 1;
     }
 
-    private static int partitions(List<TopicAdmin.TopicInfo> found, String name) {
+    private static int partitions(List<TopicDescriptions.TopicInfo> found, String name) {
       return found.stream()
           .filter(t -> t.name().equals(name))
-          .mapToInt(TopicAdmin.TopicInfo::partitions)
+          .mapToInt(TopicDescriptions.TopicInfo::partitions)
           .findFirst()
           .orElse(0);
     }

@@ -227,55 +227,9 @@ public final class TopicAdmin implements AutoCloseable {
     return counts;
   }
 
-  /**
-   * What a topic is on the cluster.
-   *
-   * @param partitions 0 when it does not exist
-   * @param cleanupPolicy delete or compact ({@code null} when it does not exist)
-   */
-  public record TopicInfo(
-      String name, int partitions, int replicationFactor, String cleanupPolicy, String minInSync) {
-    public boolean exists() {
-      return partitions > 0;
-    }
-  }
-
-  /** Partitions, replication and the two settings that matter here, of each of {@code topics}. */
-  public List<TopicInfo> describe(Collection<String> topics) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    List<String> names = topics.stream().distinct().toList();
-    Map<String, KafkaFuture<TopicDescription>> futures =
-        admin.describeTopics(names).topicNameValues();
-    List<TopicInfo> out = new ArrayList<>();
-    for (String name : names) {
-      try {
-        TopicDescription d = await(futures.get(name), deadline, "describing topic " + name);
-        var resource =
-            new org.apache.kafka.common.config.ConfigResource(
-                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, name);
-        var config =
-            await(
-                admin.describeConfigs(List.of(resource)).values().get(resource),
-                deadline,
-                "describing the config of " + name);
-        out.add(
-            new TopicInfo(
-                name,
-                d.partitions().size(),
-                d.partitions().get(0).replicas().size(),
-                config.get("cleanup.policy") == null ? "?" : config.get("cleanup.policy").value(),
-                config.get("min.insync.replicas") == null
-                    ? "?"
-                    : config.get("min.insync.replicas").value()));
-      } catch (AdminFailure f) {
-        if (f.getCause() instanceof UnknownTopicOrPartitionException) {
-          out.add(new TopicInfo(name, 0, 0, null, null));
-        } else {
-          throw new IllegalStateException(f.getMessage(), f.getCause());
-        }
-      }
-    }
-    return out;
+  /** Partitions, replication and the settings that matter here, of each of {@code topics}. */
+  public List<TopicDescriptions.TopicInfo> describe(Collection<String> topics) {
+    return TopicDescriptions.describe(admin, topics, timeout);
   }
 
   /**

@@ -300,79 +300,27 @@ public final class RequestProcessor
     }
   }
 
-  /** How many batches failing on the machine under the model a request may be in. */
-  static final int MAX_INFRASTRUCTURE_FAILURES = 3;
-
   /** The pause before a batch that failed on the machine under the model is tried again. */
   static final long INFRASTRUCTURE_BACKOFF_MS = 500;
 
   private long retryAfter;
 
-  /**
-   * The outcomes of a batch. An {@link InfrastructureFailure} (memory, device) is not the requests'
-   * fault: it is counted against each of them and rethrown, and the batch stays pending to be tried
-   * again after a pause ({@link #flush}). A batch holding a request that failed so before runs one
-   * request at a time, so that the failure is counted against the request that causes it, and a
-   * request that has failed {@link #MAX_INFRASTRUCTURE_FAILURES} times is answered REJECTED with
-   * the reason instead of being replayed forever.
-   */
+  /** The outcomes of a batch ({@link BatchGeneration}: memory and device failures retried). */
   private List<Personalizer.Outcome> generate(
       List<KeyValue<String, PendingRequest>> batch, List<Personalizer.Job> jobs) {
-    java.util.function.Function<String, io.pigeonstreams.personalize.CatalogItem> lookup =
+    List<String> keys = new ArrayList<>();
+    for (KeyValue<String, PendingRequest> kv : batch) {
+      keys.add(context.taskId() + "/" + kv.key);
+    }
+    return BatchGeneration.generate(
+        personalizer,
+        keys,
+        jobs,
         id -> {
           ValueAndTimestamp<CatalogEntry> v = catalog.get(id);
           return v == null ? null : AvroMapping.catalogItem(v.value());
-        };
-    long now = context.currentSystemTimeMs();
-    List<String> keys = new ArrayList<>();
-    boolean isolate = false;
-    for (KeyValue<String, PendingRequest> kv : batch) {
-      String key = context.taskId() + "/" + kv.key;
-      keys.add(key);
-      isolate |= personalizer.infrastructureFailures(key) > 0;
-    }
-    if (!isolate) {
-      try {
-        List<Personalizer.Outcome> out = personalizer.handleAll(jobs, lookup, now);
-        keys.forEach(personalizer::forgetInfrastructureFailures);
-        return out;
-      } catch (InfrastructureFailure f) {
-        keys.forEach(k -> personalizer.recordInfrastructureFailure(k, f));
-        throw f;
-      }
-    }
-    List<Personalizer.Outcome> out = new ArrayList<>();
-    for (int i = 0; i < jobs.size(); i++) {
-      String key = keys.get(i);
-      int failures = personalizer.infrastructureFailures(key);
-      if (failures >= MAX_INFRASTRUCTURE_FAILURES) {
-        out.add(
-            personalizer.rejected(
-                jobs.get(i).request(),
-                "generation failed "
-                    + failures
-                    + " times on the machine under the model (memory or device), last: "
-                    + personalizer.lastInfrastructureFailure(key)
-                    + "; not retried again",
-                now));
-        continue;
-      }
-      try {
-        out.add(personalizer.handleAll(List.of(jobs.get(i)), lookup, now).get(0));
-      } catch (InfrastructureFailure f) {
-        int n = personalizer.recordInfrastructureFailure(key, f);
-        if (n < MAX_INFRASTRUCTURE_FAILURES) {
-          throw f;
-        }
-        out.add(
-            personalizer.rejected(
-                jobs.get(i).request(),
-                "generation failed " + n + " times on the machine under the model: " + f.getCause(),
-                now));
-      }
-    }
-    keys.forEach(personalizer::forgetInfrastructureFailures);
-    return out;
+        },
+        context.currentSystemTimeMs());
   }
 
   private List<ExperimentPlan> experimentPlans() {

@@ -5,7 +5,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import io.pigeonstreams.avro.CatalogEntry;
-import io.pigeonstreams.avro.Experiment;
 import io.pigeonstreams.avro.ServedImage;
 import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.avro.VariantResults;
@@ -13,15 +12,11 @@ import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.engine.InputWrites;
 import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.image.StickerImage;
-import io.pigeonstreams.personalize.experiment.ExperimentReport;
-import io.pigeonstreams.personalize.experiment.Statistics.Moments;
-import io.pigeonstreams.topology.ExperimentMapping;
 import io.pigeonstreams.topology.PigeonTopology;
 import io.pigeonstreams.topology.ServedImages;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,9 +43,11 @@ public final class Gallery implements AutoCloseable {
   private volatile PigeonEngine engine;
   private volatile InputWrites writes;
   private StateQueries queries;
+  private final GalleryExperiments experiments;
 
   private Gallery(EngineConfig config) {
     this.config = config;
+    this.experiments = new GalleryExperiments(json);
     String host = config.get("pigeon.http.host");
     int maxBody = config.getInt("pigeon.request.image.max.bytes") * 2 + 64 * 1024;
     RateLimiter reads =
@@ -208,8 +205,13 @@ public final class Gallery implements AutoCloseable {
                     StickerImage.toPng(StickerImage.fromRaw(StickerImage.bytes(e.getRaster()))));
           }
         });
-    r.get("/api/experiments", this::experiments);
-    r.get("/api/experiments/{id}/report", this::report);
+    r.get("/api/experiments", ctx -> experiments.list(ctx, engine()));
+    r.get(
+        "/api/experiments/{id}/report",
+        ctx -> {
+          engine();
+          experiments.report(ctx, engine(), queries);
+        });
     r.get(
         "/api/internal/results/{key}",
         ctx ->
@@ -221,7 +223,7 @@ public final class Gallery implements AutoCloseable {
                   VariantResults v =
                       StateQueries.<VariantResults>store(streams(), PigeonTopology.RESULTS_STORE, p)
                           .get(ctx.pathParam("key"));
-                  return v == null ? Map.of() : moments(v);
+                  return v == null ? Map.of() : GalleryExperiments.moments(v);
                 }));
     r.post(
         "/api/requests",
@@ -339,98 +341,6 @@ public final class Gallery implements AutoCloseable {
       }
     }
     ctx.json(out);
-  }
-
-  private ReadOnlyKeyValueStore<
-          String, org.apache.kafka.streams.state.ValueAndTimestamp<Experiment>>
-      experimentsStore() {
-    return StateQueries.store(streams(), PigeonTopology.EXPERIMENTS_STORE, -1);
-  }
-
-  private void experiments(Context ctx) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    try (var it = engine().experimentsStore().all()) {
-      while (it.hasNext()) {
-        Experiment e = it.next().value;
-        if (e != null) {
-          Map<String, Object> m = new HashMap<>();
-          m.put("id", e.getId());
-          m.put("status", e.getStatus().name());
-          m.put("coverage", e.getCoverage());
-          m.put("metrics", List.copyOf(e.getMetrics()));
-          m.put(
-              "variants",
-              e.getVariants().stream()
-                  .map(v -> Map.of("name", v.getName(), "weight", v.getWeight()))
-                  .toList());
-          out.add(m);
-        }
-      }
-    }
-    ctx.json(out);
-  }
-
-  private void report(Context ctx) throws Exception {
-    Experiment e = engine().experimentsStore().get(ctx.pathParam("id"));
-    if (e == null) {
-      ctx.status(404).json(new GalleryViews.Problem("no experiment " + ctx.pathParam("id")));
-      return;
-    }
-    Map<String, Map<String, Moments>> moments = new HashMap<>();
-    for (var v : e.getVariants()) {
-      String key = e.getId() + "|" + v.getName();
-      var md =
-          streams()
-              .queryMetadataForKey(
-                  PigeonTopology.RESULTS_STORE,
-                  key,
-                  org.apache.kafka.common.serialization.Serdes.String().serializer());
-      HostInfo owner = md == null ? null : md.activeHost();
-      Map<String, double[]> m;
-      if (owner == null
-          || owner.equals(HostInfo.unavailable())
-          || owner.equals(HostInfo.buildFromEndpoint(advertised))) {
-        VariantResults r =
-            StateQueries.<VariantResults>store(
-                    streams(), PigeonTopology.RESULTS_STORE, md == null ? -1 : md.partition())
-                .get(key);
-        m = r == null ? Map.of() : moments(r);
-      } else {
-        String body = queries.get(owner, "/api/internal/results/" + encode(key));
-        m =
-            body == null
-                ? Map.of()
-                : json.readValue(
-                    body,
-                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, double[]>>() {});
-      }
-      Map<String, Moments> plain = new HashMap<>();
-      m.forEach(
-          (metric, x) -> plain.put(metric, new Moments((long) x[0], x[1], x[2], x[3], x[4], x[5])));
-      moments.put(v.getName(), plain);
-    }
-    ctx.json(
-        GalleryViews.Report.of(ExperimentReport.of(ExperimentMapping.experimentPlan(e), moments)));
-  }
-
-  private static Map<String, double[]> moments(VariantResults r) {
-    Map<String, double[]> out = new HashMap<>();
-    r.getMetrics()
-        .forEach(
-            (metric, m) -> {
-              Moments x = ExperimentMapping.moments(m);
-              out.put(
-                  metric,
-                  new double[] {
-                    x.n(),
-                    x.sum(),
-                    x.sumSquares(),
-                    x.denominatorSum(),
-                    x.denominatorSumSquares(),
-                    x.crossSum()
-                  });
-            });
-    return out;
   }
 
   @Override

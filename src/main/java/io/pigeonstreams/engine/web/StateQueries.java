@@ -36,6 +36,11 @@ final class StateQueries {
     this.self = self;
   }
 
+  /** This instance, as the others reach it. */
+  HostInfo self() {
+    return self;
+  }
+
   /** A key-value store of this instance, restricted to {@code partition} (-1: all of them). */
   static <V> ReadOnlyKeyValueStore<String, V> store(
       KafkaStreams streams, String name, int partition) {
