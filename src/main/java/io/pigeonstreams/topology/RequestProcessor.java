@@ -255,8 +255,35 @@ public final class RequestProcessor
               assigned == null ? null : assigned.arm()));
       metrics.queueWait(Duration.ofMillis(Math.max(0, now - kv.value.getEnqueuedAt())));
     }
+    // a request whose record key is not its user was joined with another partition's histories:
+    // answered REJECTED with the reason, never generated
+    Personalizer.Outcome[] all = new Personalizer.Outcome[batch.size()];
+    List<KeyValue<String, PendingRequest>> servable = new ArrayList<>();
+    List<Personalizer.Job> servableJobs = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      PendingRequest p = batch.get(i).value;
+      String key = p.getKey();
+      String user = p.getRequest().getUserId();
+      if (key != null && user != null && !user.isBlank() && !key.equals(user)) {
+        all[i] =
+            personalizer.rejected(
+                jobs.get(i).request(),
+                "the record key is not the request's user (requests are keyed by user id, so"
+                    + " that each is joined with its user's history)",
+                now);
+      } else {
+        servable.add(batch.get(i));
+        servableJobs.add(jobs.get(i));
+      }
+    }
     long start = System.nanoTime();
-    List<Personalizer.Outcome> outcomes = generate(batch, jobs);
+    List<Personalizer.Outcome> generatedOutcomes = generate(servable, servableJobs);
+    for (int i = 0, j = 0; i < all.length; i++) {
+      if (all[i] == null) {
+        all[i] = generatedOutcomes.get(j++);
+      }
+    }
+    List<Personalizer.Outcome> outcomes = java.util.Arrays.asList(all);
     long took = System.nanoTime() - start;
     int generated = 0; // candidates of the requests served (a REJECTED one generated none)
     for (int i = 0; i < batch.size(); i++) {

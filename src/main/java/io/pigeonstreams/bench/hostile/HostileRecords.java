@@ -141,13 +141,9 @@ public final class HostileRecords {
           Expect.DEAD_LETTER);
     }
     if (topic.equals(topics.requests.name())) {
-      GenerationRequest r = request(i, user).setCandidates(-3).build();
+      GenerationRequest r = request(i, user).build(); // valid but for its key
       return new Hostile(
-          topic,
-          "key is not the value's user (and negative count)",
-          other,
-          encode(topics.requests, r),
-          Expect.ANSWER);
+          topic, "key is not the value's user", other, encode(topics.requests, r), Expect.ANSWER);
     }
     return new Hostile(
         topic,
