@@ -32,6 +32,47 @@ public final class DeadLetterHandler
   public static final String METRICS_CONFIG = "pigeon.internal.metrics";
 
   private Serde<DeadLetter> serde;
+
+  /** At most this many dead letters per source topic are logged a minute; all are counted. */
+  static final int LOGGED_PER_MINUTE = 20;
+
+  private static final LogBudget LOG_BUDGET = new LogBudget(LOGGED_PER_MINUTE, 60_000);
+
+  /** A per-key budget of log lines per window, counting what it held back. */
+  static final class LogBudget {
+    private final int perWindow;
+    private final long windowMs;
+    private final java.util.Map<String, long[]> windows =
+        new java.util.concurrent.ConcurrentHashMap<>(); // start, logged, held back
+
+    LogBudget(int perWindow, long windowMs) {
+      this.perWindow = perWindow;
+      this.windowMs = windowMs;
+    }
+
+    /**
+     * -1: do not log this one; else log it, with the number held back since the last logged one.
+     */
+    long take(String key) {
+      long now = System.currentTimeMillis();
+      long[] w = windows.computeIfAbsent(key, k -> new long[] {now, 0, 0});
+      synchronized (w) {
+        if (now - w[0] >= windowMs) {
+          w[0] = now;
+          w[1] = 0;
+        }
+        if (w[1] < perWindow) {
+          w[1]++;
+          long held = w[2];
+          w[2] = 0;
+          return held;
+        }
+        w[2]++;
+        return -1;
+      }
+    }
+  }
+
   private io.pigeonstreams.metrics.EngineMetrics metrics;
 
   /** Kafka Streams settings {@code p} with this handler for records it cannot decode or process. */
@@ -100,14 +141,20 @@ public final class DeadLetterHandler
   private ProducerRecord<byte[], byte[]> deadLetter(
       ErrorHandlerContext context, byte[] key, byte[] value, String what, Exception exception) {
     String reason = what + ": " + exception.getMessage();
-    LOG.warn(
-        "{} {}-{}@{} goes to {}: {}",
-        what,
-        context.topic(),
-        context.partition(),
-        context.offset(),
-        Topic.deadLetterTopic(context.topic()),
-        reason);
+    long suppressed = LOG_BUDGET.take(String.valueOf(context.topic()));
+    if (suppressed >= 0) {
+      LOG.warn(
+          "{} {}-{}@{} goes to {}: {}{}",
+          what,
+          context.topic(),
+          context.partition(),
+          context.offset(),
+          Topic.deadLetterTopic(context.topic()),
+          reason,
+          suppressed == 0
+              ? ""
+              : " (and " + suppressed + " more from this topic in the last minute, not logged)");
+    }
     DeadLetter letter =
         DeadLetter.newBuilder()
             .setSourceTopic(context.topic())

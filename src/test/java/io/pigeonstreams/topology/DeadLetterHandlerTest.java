@@ -124,4 +124,17 @@ class DeadLetterHandlerTest {
       assertThat(response.deadLetterQueueRecords()).isEmpty();
     }
   }
+
+  @Test
+  void shouldLogAFewDeadLettersAMinutePerTopicAndSayHowManyItHeldBack() {
+    DeadLetterHandler.LogBudget budget = new DeadLetterHandler.LogBudget(2, 60_000);
+    org.assertj.core.api.Assertions.assertThat(budget.take("items")).isZero();
+    org.assertj.core.api.Assertions.assertThat(budget.take("items")).isZero();
+    org.assertj.core.api.Assertions.assertThat(budget.take("items")).isEqualTo(-1);
+    org.assertj.core.api.Assertions.assertThat(budget.take("items")).isEqualTo(-1);
+    org.assertj.core.api.Assertions.assertThat(budget.take("interactions")).isZero();
+    DeadLetterHandler.LogBudget fast = new DeadLetterHandler.LogBudget(1, 0);
+    fast.take("t");
+    org.assertj.core.api.Assertions.assertThat(fast.take("t")).isZero(); // a new window at once
+  }
 }
