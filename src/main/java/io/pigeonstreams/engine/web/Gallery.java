@@ -53,7 +53,8 @@ public final class Gallery implements AutoCloseable {
     RateLimiter reads =
         new RateLimiter(
             config.getInt("pigeon.http.reads.per.second"),
-            2.0 * config.getInt("pigeon.http.reads.per.second"));
+            // a page load fetches a few dozen thumbnails at once
+            4.0 * config.getInt("pigeon.http.reads.per.second"));
     RateLimiter writes =
         new RateLimiter(
             config.getInt("pigeon.http.writes.per.second"),
