@@ -2,11 +2,9 @@ package io.pigeonstreams.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pigeonstreams.TestData;
 import io.pigeonstreams.avro.Action;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.Status;
-import io.pigeonstreams.data.StickerDataset;
 import io.pigeonstreams.engine.EngineComponents;
 import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.engine.PigeonEngine;
@@ -85,16 +83,7 @@ class ModelTroubleTest {
         engine.start();
         assertThat(engine.awaitReady(Duration.ofSeconds(60))).isTrue();
         Topics topics = engine.topics();
-        StickerDataset ds = TestData.dataset();
-        for (int e = 0; e < 3; e++) {
-          producer.send(
-              topics.items,
-              "google/" + e,
-              Records.item("google/" + e, ds.image(e, 0), "e" + e, "", "google"));
-        }
-        producer.flush();
-        Await.until(
-            () -> engine.catalogStore().get("google/2") != null, "catalog", Duration.ofSeconds(60));
+        TinyCatalog.load(engine, producer, 3);
         producer.send(
             topics.interactions, "u1", Records.interaction("u1", "google/0", Action.LIKE, 1));
         for (String id : List.of("ok-1", "oom-1", "ok-2", "bug-1", "flaky-1", "ok-3")) {

@@ -3,9 +3,7 @@ package io.pigeonstreams.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pigeonstreams.TestData;
 import io.pigeonstreams.avro.Action;
-import io.pigeonstreams.data.StickerDataset;
 import io.pigeonstreams.engine.EngineComponents;
 import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.engine.PigeonEngine;
@@ -92,17 +90,8 @@ class RegistryModeTest {
       engine.start();
       assertThat(engine.awaitReady(Duration.ofSeconds(60))).isTrue();
       Topics topics = engine.topics();
-      StickerDataset ds = TestData.dataset();
       try (TopicProducer producer = TopicProducer.connect(bootstrap, 5)) {
-        for (int e = 0; e < 3; e++) {
-          producer.send(
-              topics.items,
-              "google/" + e,
-              Records.item("google/" + e, ds.image(e, 0), "e" + e, "", "google"));
-        }
-        producer.flush();
-        Await.until(
-            () -> engine.catalogStore().get("google/2") != null, "catalog", Duration.ofSeconds(60));
+        TinyCatalog.load(engine, producer, 3);
         producer.send(
             topics.interactions, "u1", Records.interaction("u1", "google/0", Action.LIKE, 1));
         producer.send(

@@ -2,11 +2,9 @@ package io.pigeonstreams.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pigeonstreams.TestData;
 import io.pigeonstreams.avro.Action;
 import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.UserHistory;
-import io.pigeonstreams.data.StickerDataset;
 import io.pigeonstreams.engine.EngineComponents;
 import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.engine.PigeonEngine;
@@ -64,16 +62,7 @@ class StateWipeTest {
         engine.start();
         assertThat(engine.awaitReady(Duration.ofSeconds(60))).isTrue();
         topics = engine.topics();
-        StickerDataset ds = TestData.dataset();
-        for (int e = 0; e < 4; e++) {
-          producer.send(
-              topics.items,
-              "google/" + e,
-              Records.item("google/" + e, ds.image(e, 0), "e" + e, "", "google"));
-        }
-        producer.flush();
-        Await.until(
-            () -> engine.catalogStore().get("google/3") != null, "catalog", Duration.ofSeconds(60));
+        TinyCatalog.load(engine, producer, 4);
         for (int u = 0; u < 8; u++) {
           for (int e = 0; e < 3; e++) {
             producer.send(

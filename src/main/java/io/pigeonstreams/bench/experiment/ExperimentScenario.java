@@ -28,6 +28,7 @@ import io.pigeonstreams.workload.Directories;
 import io.pigeonstreams.workload.Records;
 import io.pigeonstreams.workload.StickerCatalog;
 import io.pigeonstreams.workload.TopicProducer;
+import io.pigeonstreams.workload.Waits;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -203,8 +204,14 @@ public final class ExperimentScenario {
           }
         }
         producer.flush();
-        await(() -> engine.catalogStore().get(catalog.lastItemId()) != null, "catalog");
-        await(() -> engine.experimentsStore().get(ID) != null, "experiment definition");
+        Waits.until(
+            () -> engine.catalogStore().get(catalog.lastItemId()) != null,
+            "catalog",
+            Duration.ofSeconds(180));
+        Waits.until(
+            () -> engine.experimentsStore().get(ID) != null,
+            "experiment definition",
+            Duration.ofSeconds(180));
 
         // the users ask; a dropped user's requests never reach the engine
         int sent = 0;
@@ -333,25 +340,6 @@ public final class ExperimentScenario {
         .filter(m -> m != null)
         .mapToDouble(Moments::sum)
         .sum();
-  }
-
-  private interface Condition {
-    boolean holds();
-  }
-
-  private static void await(Condition c, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (c.holds()) {
-          return;
-        }
-      } catch (RuntimeException notYet) {
-        // rebalancing
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException(what + " not loaded in 180 s");
   }
 
   private static String userId(Sample s) {

@@ -15,6 +15,7 @@ import io.pigeonstreams.topology.Topics;
 import io.pigeonstreams.workload.AnswerCollector;
 import io.pigeonstreams.workload.CommittedOffsets;
 import io.pigeonstreams.workload.TopicProducer;
+import io.pigeonstreams.workload.Waits;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,7 +94,10 @@ final class LatencyPhase {
       if (!engine.awaitReady(READY_TIMEOUT)) {
         throw new IllegalStateException(app + " did not become ready in 60 s");
       }
-      awaitCatalog(engine, workload.lastItemId());
+      Waits.until(
+          () -> engine.catalogStore().get(workload.lastItemId()) != null,
+          "the catalog",
+          READY_TIMEOUT);
       progress.line(
           "N=%d: engine RUNNING with the catalog after %.1f s", n, seconds(System.nanoTime() - s0));
 
@@ -203,22 +207,6 @@ final class LatencyPhase {
       throw new IllegalStateException(
           "only " + (collector.count() - before) + " of " + count + " requests were answered");
     }
-  }
-
-  private static void awaitCatalog(PigeonEngine engine, String lastItem)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (engine.catalogStore().get(lastItem) != null) {
-          return;
-        }
-      } catch (RuntimeException notQueryableYet) {
-        // during a rebalance
-      }
-      Thread.sleep(50);
-    }
-    throw new IllegalStateException("the catalog did not reach the engine within 60 s");
   }
 
   /** Waits until every user's history holds N items, the newest one first. */

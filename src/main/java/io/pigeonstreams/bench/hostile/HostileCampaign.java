@@ -15,6 +15,7 @@ import io.pigeonstreams.topology.Topics;
 import io.pigeonstreams.workload.Directories;
 import io.pigeonstreams.workload.Records;
 import io.pigeonstreams.workload.TopicProducer;
+import io.pigeonstreams.workload.Waits;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -130,7 +131,10 @@ public final class HostileCampaign {
               Records.item("google/" + e, ds.image(e, 0), "emoji " + e, "", "google"));
         }
         producer.flush();
-        await(() -> engine.catalogStore().get("google/5") != null, "catalog");
+        Waits.until(
+            () -> engine.catalogStore().get("google/5") != null,
+            "catalog",
+            Duration.ofSeconds(120));
 
         HostileRecords hostile = new HostileRecords(topics, 7);
         Map<String, List<Hostile>> sent = new LinkedHashMap<>();
@@ -261,25 +265,6 @@ public final class HostileCampaign {
               kinds));
     }
     return out;
-  }
-
-  private interface Condition {
-    boolean holds();
-  }
-
-  private static void await(Condition c, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (c.holds()) {
-          return;
-        }
-      } catch (RuntimeException notYet) {
-        // rebalancing
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException(what + " not loaded in 120 s");
   }
 
   private void write(Result r) throws IOException {

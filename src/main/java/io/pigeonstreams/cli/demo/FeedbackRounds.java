@@ -25,6 +25,7 @@ import io.pigeonstreams.workload.Directories;
 import io.pigeonstreams.workload.Records;
 import io.pigeonstreams.workload.StickerCatalog;
 import io.pigeonstreams.workload.TopicProducer;
+import io.pigeonstreams.workload.Waits;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,7 +112,10 @@ public final class FeedbackRounds {
         console.printf("Loading %d catalog items ...%n", catalog.size());
         console.flush();
         catalog.send(producer, topics);
-        awaitCatalog(engine, catalog.lastItemId());
+        Waits.until(
+            () -> engine.catalogStore().get(catalog.lastItemId()) != null,
+            "catalog",
+            Duration.ofSeconds(180));
         long ts = 1;
         for (Sample s : samples) {
           for (var h : s.history()) {
@@ -263,21 +267,6 @@ public final class FeedbackRounds {
 
   private static String userId(Sample s) {
     return "fb-user-" + s.user();
-  }
-
-  private void awaitCatalog(PigeonEngine engine, String last) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (engine.catalogStore().get(last) != null) {
-          return;
-        }
-      } catch (RuntimeException notYet) {
-        // rebalancing
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("catalog not loaded in 180 s");
   }
 
   /** Style accuracy (the user's style) and identity top-5 (the requested emoji) of the images. */
