@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
       BenchModelCommand.class,
       BenchGenerationCommand.class,
       BenchExperimentCommand.class,
-      BenchHostileCommand.class
+      BenchHostileCommand.class,
+      BenchChaosCommand.class
     })
 public final class BenchCommand implements Runnable {
 
@@ -24,6 +25,7 @@ public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "Missing required subcommand: history, model or generation");
+        spec.commandLine(),
+        "Missing required subcommand: history, model, generation, experiment, hostile or chaos");
   }
 }

@@ -181,6 +181,35 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     return brokers;
   }
 
+  /**
+   * Stops broker {@code id} as a crash would look to its clients: its connections drop, its
+   * partitions' leadership moves to the other replicas. Node 0 is also the controller and is not
+   * stopped here. {@link #startBroker(int)} brings it back on the same log directories and port.
+   */
+  public void stopBroker(int id) {
+    if (id == 0) {
+      throw new IllegalArgumentException("node 0 is the controller too; stop another broker");
+    }
+    broker(id).shutdown();
+    broker(id).awaitShutdown();
+    LOG.info("embedded Kafka: broker {} stopped", id);
+  }
+
+  /** Starts broker {@code id} again after {@link #stopBroker(int)}. */
+  public void startBroker(int id) {
+    broker(id).startup();
+    LOG.info("embedded Kafka: broker {} started again", id);
+  }
+
+  private kafka.server.BrokerServer broker(int id) {
+    kafka.server.BrokerServer b = cluster.brokers().get(id);
+    if (b == null) {
+      throw new IllegalArgumentException(
+          "no broker " + id + "; brokers are " + cluster.brokers().keySet());
+    }
+    return b;
+  }
+
   /** How long {@link #start(int, Map)} took, from creating the directory to ready brokers. */
   public Duration startupTime() {
     return startupTime;

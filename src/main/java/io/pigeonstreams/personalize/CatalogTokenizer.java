@@ -18,9 +18,24 @@ public final class CatalogTokenizer {
     this.tokenizer = tokenizer;
   }
 
-  /** A catalog entry for an arriving item: its raster at model resolution and its tokens. */
+  /** The largest claim-checked catalog image read (its size is checked again from the header). */
+  public static final long MAX_CLAIMED_IMAGE_BYTES = 16L * 1024 * 1024;
+
+  /** A catalog entry for an item whose image is inline (a URI is refused). */
   public static CatalogItem entry(NewItem item, VisualTokenizer tokenizer, int maxSide)
       throws IOException {
+    return entry(item, tokenizer, maxSide, ClaimCheck.none());
+  }
+
+  /**
+   * A catalog entry for an arriving item: its raster at model resolution and its tokens.
+   *
+   * @param claims where an item with an image URI instead of bytes is read from (only inside its
+   *     folder)
+   * @throws IOException why the item cannot enter the catalog: the caller dead-letters it
+   */
+  public static CatalogItem entry(
+      NewItem item, VisualTokenizer tokenizer, int maxSide, ClaimCheck claims) throws IOException {
     if (item.itemId() == null || item.itemId().isBlank() || item.itemId().length() > 200) {
       throw new IOException(
           "item id missing or longer than 200 characters ("
@@ -33,10 +48,14 @@ public final class CatalogTokenizer {
             "item " + item.itemId() + " has a caption, category or style over 1000 characters");
       }
     }
-    if (item.image() == null) {
-      throw new IOException("item " + item.itemId() + " has no inline image");
+    byte[] png = item.image();
+    if (png == null) {
+      if (item.imageUri() == null) {
+        throw new IOException("item " + item.itemId() + " has neither an image nor an image URI");
+      }
+      png = claims.read(item.imageUri(), MAX_CLAIMED_IMAGE_BYTES);
     }
-    float[] image = StickerImage.fromPng(item.image(), maxSide);
+    float[] image = StickerImage.fromPng(png, maxSide);
     return new CatalogItem(
         item.itemId(),
         item.caption(),

@@ -2,6 +2,8 @@ package io.pigeonstreams.personalize;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,13 +38,15 @@ public final class ClaimCheck {
           "claim-check threshold must be >= 0, got " + thresholdBytes);
     }
     this.thresholdBytes = thresholdBytes;
-    this.dir = dir.toAbsolutePath().normalize();
+    this.dir = dir == null ? null : dir.toAbsolutePath().normalize();
   }
 
-  /** Never claim-checks: every image travels inline. */
+  /** Never claim-checks: every image travels inline, and no URI is read. */
   public static ClaimCheck none() {
-    return new ClaimCheck(Long.MAX_VALUE, Path.of("."));
+    return NONE;
   }
+
+  private static final ClaimCheck NONE = new ClaimCheck(Long.MAX_VALUE, null);
 
   /** Whether {@code bytes} must go through the claim check. */
   public boolean needed(byte[] bytes) {
@@ -56,6 +60,9 @@ public final class ClaimCheck {
    *     REJECTED with this reason
    */
   public String store(byte[] bytes, String extension) {
+    if (dir == null) {
+      throw new IllegalStateException("claim check: no folder configured");
+    }
     try {
       Files.createDirectories(dir);
       Path file = dir.resolve(sha256(bytes) + "." + extension);
@@ -76,6 +83,92 @@ public final class ClaimCheck {
     } catch (IOException e) {
       throw new UncheckedIOException("claim check: cannot store an image in " + dir, e);
     }
+  }
+
+  /**
+   * The bytes behind a claim-check URI, read only from inside this claim check's folder: a {@code
+   * file:} URI whose path, with {@code ..} resolved and every symbolic link followed, is a regular
+   * file in the folder, of at most {@code maxBytes}. Anything else (another scheme, a path outside
+   * the folder, a link out of it, a folder, a missing or oversized file) is refused with the reason
+   * and nothing is read.
+   *
+   * @throws IOException the reason it was refused or could not be read
+   */
+  public byte[] read(String uri, long maxBytes) throws IOException {
+    if (dir == null) {
+      throw new IOException("claim check: no claim-check folder is configured; URIs are not read");
+    }
+    if (uri == null || uri.isBlank()) {
+      throw new IOException("claim check: no URI");
+    }
+    if (uri.length() > 2048) {
+      throw new IOException("claim check: URI longer than 2048 characters");
+    }
+    URI parsed;
+    try {
+      parsed = new URI(uri);
+    } catch (URISyntaxException e) {
+      throw new IOException("claim check: not a URI: " + e.getMessage());
+    }
+    if (!"file".equalsIgnoreCase(parsed.getScheme())
+        || parsed.getRawAuthority() != null
+        || parsed.getRawQuery() != null
+        || parsed.getRawFragment() != null
+        || parsed.getPath() == null) {
+      throw new IOException(
+          "claim check: only file: URIs of the claim-check folder "
+              + dir
+              + " are read, not "
+              + abbreviate(uri));
+    }
+    Path file;
+    try {
+      file = Path.of(parsed).toAbsolutePath().normalize();
+    } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+      throw new IOException("claim check: not a file path: " + abbreviate(uri));
+    }
+    if (!file.startsWith(dir) || file.equals(dir)) {
+      throw new IOException(
+          "claim check: " + file + " is outside the claim-check folder " + dir + "; refused");
+    }
+    Path real;
+    try {
+      real = file.toRealPath();
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IOException("claim check: no such file " + file);
+    }
+    if (!real.startsWith(dir.toRealPath())) {
+      throw new IOException(
+          "claim check: "
+              + file
+              + " leads outside the claim-check folder (to "
+              + real
+              + ") through a symbolic link; refused");
+    }
+    if (!Files.isRegularFile(real)) {
+      throw new IOException("claim check: " + file + " is not a regular file");
+    }
+    long size = Files.size(real);
+    if (size > maxBytes) {
+      throw new IOException(
+          "claim check: " + file + " has " + size + " bytes, over the limit of " + maxBytes);
+    }
+    try (java.io.InputStream in = Files.newInputStream(real)) {
+      byte[] bytes = in.readNBytes((int) maxBytes + 1);
+      if (bytes.length > maxBytes) {
+        throw new IOException("claim check: " + file + " grew over the limit of " + maxBytes);
+      }
+      return bytes;
+    }
+  }
+
+  /** The folder images are stored in and read from. */
+  public Path dir() {
+    return dir;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 120 ? s : s.substring(0, 120) + "...";
   }
 
   private static String sha256(byte[] bytes) {

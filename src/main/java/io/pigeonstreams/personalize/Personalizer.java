@@ -128,6 +128,11 @@ public final class Personalizer {
     this.current = new ModelParts(settings, tokenizer, masker, generator, scorer, claimCheck, null);
   }
 
+  /** Where images too large for a record are stored, and claim-checked inputs read from. */
+  public ClaimCheck claimCheck() {
+    return claimCheck;
+  }
+
   /**
    * Serves the next micro-batches with other model components (a new model version): batches
    * already running finish with the old ones, which are then closed through {@code owner} (the

@@ -43,9 +43,18 @@ public final class RegistryClient {
   /**
    * @param url the registry's base URL (e.g. {@code http://registry:8081} or Apicurio's {@code
    *     http://apicurio:8080/apis/ccompat/v7})
-   * @param userInfo {@code user:password} for HTTP basic authentication, or null
+   * @param userInfo {@code user:password} for HTTP basic authentication, or null; credentials in
+   *     the URL ({@code http://user:password@registry:8081}) are used when it is null, and never
+   *     kept in the URL this client names in its messages
    */
   public RegistryClient(String url, String userInfo) {
+    URI parsed = URI.create(url);
+    if (parsed.getRawUserInfo() != null) {
+      if (userInfo == null || userInfo.isBlank()) {
+        userInfo = parsed.getUserInfo();
+      }
+      url = url.replace(parsed.getRawUserInfo() + "@", "");
+    }
     this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     this.authorization =
         userInfo == null || userInfo.isBlank()

@@ -82,6 +82,7 @@ public final class AvroMapping {
     return new NewItem(
         item.getItemId(),
         item.getImage() == null ? null : StickerImage.bytes(item.getImage()),
+        item.getImageUri(),
         item.getCaption(),
         item.getCategory(),
         item.getStyle(),

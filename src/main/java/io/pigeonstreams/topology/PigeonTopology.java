@@ -119,7 +119,10 @@ public final class PigeonTopology {
     // items → catalog: visual tokens computed once per arriving item, read by every instance
     builder.stream(topics.items.name(), topics.items.consumed().withName("items-source"))
         .mapValues(
-            item -> item == null ? null : catalogEntry(item, tokenizer, maxImageSide),
+            item ->
+                item == null
+                    ? null
+                    : catalogEntry(item, tokenizer, maxImageSide, personalizer.claimCheck()),
             Named.as("tokenize-item"))
         .to(topics.catalog.name(), topics.catalog.produced().withName("catalog-sink"));
     builder.globalTable(
@@ -388,10 +391,13 @@ public final class PigeonTopology {
   }
 
   private static CatalogEntry catalogEntry(
-      io.pigeonstreams.avro.Item item, VisualTokenizer tokenizer, int maxImageSide) {
+      io.pigeonstreams.avro.Item item,
+      VisualTokenizer tokenizer,
+      int maxImageSide,
+      io.pigeonstreams.personalize.ClaimCheck claims) {
     try {
       return AvroMapping.catalogEntry(
-          CatalogTokenizer.entry(AvroMapping.newItem(item), tokenizer, maxImageSide));
+          CatalogTokenizer.entry(AvroMapping.newItem(item), tokenizer, maxImageSide, claims));
     } catch (IOException e) {
       // to items-dlq, with the reason, through the processing exception handler
       throw new UncheckedIOException("item " + item.getItemId() + ": " + e.getMessage(), e);

@@ -59,6 +59,12 @@ public final class TopicProducer implements AutoCloseable {
     producer.send(record);
   }
 
+  /** Sends a record built before, and says how it went. */
+  public void send(
+      ProducerRecord<String, byte[]> record, org.apache.kafka.clients.producer.Callback callback) {
+    producer.send(record, callback);
+  }
+
   /** Bytes that no serde wrote: the engine cannot decode them and dead-letters them. */
   public void sendUndecodable(Topic<String, ?> topic, String key, byte[] bytes) {
     producer.send(new ProducerRecord<>(topic.name(), key, bytes));

@@ -78,6 +78,7 @@ final class Requests {
     return new NewItem(
         itemId(emoji, style),
         StickerImage.toPng(ds.image(emoji, style)),
+        null,
         ds.emoji().get(emoji).name(),
         ds.emoji().get(emoji).category(),
         StickerDataset.STYLES.get(style),

@@ -196,6 +196,20 @@ public final class HostileRecords {
           encode(topics.requests, r),
           Expect.ANSWER);
     }
+    if (i % 24 >= 12) {
+      // a claim-check URI that points out of the claim-check folder: refused, nothing read
+      String[] escapes = {
+        "file:///etc/passwd", "file:claims/../../../etc/shadow", "http://169.254.169.254/latest"
+      };
+      Item item = item("hostile/uri-" + i, null);
+      item.setImageUri(escapes[(i / 24) % escapes.length]);
+      return new Hostile(
+          topic,
+          "image URI outside the claim-check folder",
+          bytes(item.getItemId()),
+          encode(topics.items, item),
+          Expect.DEAD_LETTER);
+    }
     Item item = item("hostile/" + i, new byte[0]);
     return new Hostile(
         topic,
@@ -281,7 +295,7 @@ public final class HostileRecords {
   private static Item item(String id, byte[] png) {
     return Item.newBuilder()
         .setItemId(id)
-        .setImage(ByteBuffer.wrap(png))
+        .setImage(png == null ? null : ByteBuffer.wrap(png))
         .setCaption("hostile")
         .setCreatedAt(Instant.now())
         .build();

@@ -12,6 +12,8 @@ import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.engine.InputWrites;
 import io.pigeonstreams.engine.PigeonEngine;
 import io.pigeonstreams.image.StickerImage;
+import io.pigeonstreams.personalize.CatalogTokenizer;
+import io.pigeonstreams.personalize.ClaimCheck;
 import io.pigeonstreams.topology.PigeonTopology;
 import io.pigeonstreams.topology.ServedImages;
 import java.net.URLEncoder;
@@ -36,9 +38,12 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class Gallery implements AutoCloseable {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Gallery.class);
+
   private final Javalin app;
   private final String advertised;
   private final EngineConfig config;
+  private final ClaimCheck claims;
   private final ObjectMapper json = new ObjectMapper();
   private volatile PigeonEngine engine;
   private volatile InputWrites writes;
@@ -47,6 +52,10 @@ public final class Gallery implements AutoCloseable {
 
   private Gallery(EngineConfig config) {
     this.config = config;
+    this.claims =
+        new ClaimCheck(
+            config.getInt("pigeon.claimcheck.threshold.bytes"),
+            java.nio.file.Path.of(config.get("pigeon.claimcheck.dir")));
     this.experiments = new GalleryExperiments(json);
     String host = config.get("pigeon.http.host");
     int maxBody = config.getInt("pigeon.request.image.max.bytes") * 2 + 64 * 1024;
@@ -136,6 +145,25 @@ public final class Gallery implements AutoCloseable {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
+  /**
+   * A served image's PNG: inline, or read through the claim check (only inside its folder); null
+   * when it is neither or cannot be read.
+   */
+  private byte[] png(ServedImage s) {
+    if (s.getImage() != null) {
+      return StickerImage.bytes(s.getImage());
+    }
+    if (s.getImageUri() == null) {
+      return null;
+    }
+    try {
+      return claims.read(s.getImageUri(), CatalogTokenizer.MAX_CLAIMED_IMAGE_BYTES);
+    } catch (java.io.IOException e) {
+      LOG.warn("image {} not served: {}", s.getImageId(), e.getMessage());
+      return null;
+    }
+  }
+
   private void routes(io.javalin.config.RoutesConfig r) {
     r.get("/api/instance", ctx -> ctx.json(instance()));
     r.get("/api/instances", this::instances);
@@ -185,11 +213,7 @@ public final class Gallery implements AutoCloseable {
                   ServedImage s =
                       StateQueries.<ServedImage>store(streams(), PigeonTopology.SERVED_STORE, p)
                           .get(ctx.queryParamAsClass("id", String.class).getOrDefault(""));
-                  return s == null
-                          || s.getImage() == null
-                          || !s.getUserId().equals(ctx.pathParam("user"))
-                      ? null
-                      : StickerImage.bytes(s.getImage());
+                  return s == null || !s.getUserId().equals(ctx.pathParam("user")) ? null : png(s);
                 }));
     r.get("/api/catalog", this::catalog);
     r.get(
