@@ -102,6 +102,7 @@ class ArchitectureTest {
               "javax..",
               "org..",
               "com..",
+              "kafka..", // the broker's own classes (the in-process cluster stops and starts them)
               "io.micrometer..");
 
   /** The judges measure the scorer's choices, so they share no code with it. */

@@ -48,7 +48,10 @@ final class RunCommand implements Callable<Integer> {
     engine.start();
     try (HealthServer health =
         new HealthServer(
-            engineConfig.getInt("pigeon.health.port"), engine::isReady, engine::scrape)) {
+            engineConfig.get("pigeon.health.host"),
+            engineConfig.getInt("pigeon.health.port"),
+            engine::isReady,
+            engine::scrape)) {
       System.out.printf(
           "pigeon-streams %s running; readiness on http://localhost:%d/health/ready,"
               + " Prometheus metrics on http://localhost:%d/metrics%n",

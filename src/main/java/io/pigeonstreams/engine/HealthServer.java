@@ -19,23 +19,45 @@ public final class HealthServer implements AutoCloseable {
 
   private final HttpServer server;
 
+  /** On the loopback interface only. */
   public HealthServer(int port, BooleanSupplier ready) throws IOException {
-    this(port, ready, () -> "");
+    this("127.0.0.1", port, ready, () -> "");
   }
 
+  /** On the loopback interface only. */
   public HealthServer(int port, BooleanSupplier ready, Supplier<String> metrics)
       throws IOException {
-    server = HttpServer.create(new InetSocketAddress(port), 0);
-    server.createContext("/health/live", exchange -> answer(exchange, 200, "live"));
+    this("127.0.0.1", port, ready, metrics);
+  }
+
+  /**
+   * @param host the address to listen on ({@code pigeon.health.host}: 127.0.0.1 unless configured,
+   *     0.0.0.0 for probes and Prometheus from outside a container)
+   */
+  public HealthServer(String host, int port, BooleanSupplier ready, Supplier<String> metrics)
+      throws IOException {
+    server = HttpServer.create(new InetSocketAddress(host, port), 0);
+    server.createContext(
+        "/health/live",
+        exchange -> {
+          if (readOnly(exchange)) {
+            answer(exchange, 200, "live");
+          }
+        });
     server.createContext(
         "/health/ready",
         exchange -> {
-          boolean ok = ready.getAsBoolean();
-          answer(exchange, ok ? 200 : 503, ok ? "ready" : "not ready");
+          if (readOnly(exchange)) {
+            boolean ok = ready.getAsBoolean();
+            answer(exchange, ok ? 200 : 503, ok ? "ready" : "not ready");
+          }
         });
     server.createContext(
         "/metrics",
         exchange -> {
+          if (!readOnly(exchange)) {
+            return;
+          }
           exchange
               .getResponseHeaders()
               .set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -50,6 +72,22 @@ public final class HealthServer implements AutoCloseable {
 
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /** The address it listens on. */
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  /** GET and HEAD only: anything else is answered 405 (and its body is never read). */
+  private static boolean readOnly(HttpExchange exchange) throws IOException {
+    String method = exchange.getRequestMethod();
+    if (method.equals("GET") || method.equals("HEAD")) {
+      return true;
+    }
+    exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+    answer(exchange, 405, "method not allowed");
+    return false;
   }
 
   private static void answer(HttpExchange exchange, int status, String body) throws IOException {

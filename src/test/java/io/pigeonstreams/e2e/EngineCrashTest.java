@@ -8,6 +8,7 @@ import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.PreferencePair;
 import io.pigeonstreams.avro.Status;
+import io.pigeonstreams.bench.chaos.EngineProcess;
 import io.pigeonstreams.data.StickerDataset;
 import io.pigeonstreams.engine.EngineConfig;
 import io.pigeonstreams.kafka.CommittedReader;
@@ -18,7 +19,6 @@ import io.pigeonstreams.topology.Topics;
 import io.pigeonstreams.workload.Records;
 import io.pigeonstreams.workload.TopicProducer;
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,18 +91,20 @@ class EngineCrashTest {
 
   private EmbeddedKafkaCluster kafka;
   private final Topics topics = new Topics(EngineConfig.of(Map.of()).asMap());
-  private final List<Path> logs = new ArrayList<>();
-  private Path configFile;
-  private volatile Process engine;
+  private volatile EngineProcess engine;
   private AnswerMonitor monitor;
 
   /** Should this JVM exit before {@link #tearDown()}, the engine's JVM must not outlive it. */
   private final Thread killEngineOnExit =
       new Thread(
           () -> {
-            Process p = engine;
+            EngineProcess p = engine;
             if (p != null) {
-              p.destroyForcibly();
+              try {
+                p.kill();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
             }
           },
           "kill-engine-on-exit");
@@ -136,7 +138,7 @@ class EngineCrashTest {
     try {
       kafka = EmbeddedKafkaCluster.start();
       String applicationId = "pigeon-crash-" + UUID.randomUUID();
-      configFile = writeConfig(applicationId);
+      engine = engineProcess(applicationId);
 
       // Given the engine in its own JVM, a catalog and users with a history of five likes
       startEngine();
@@ -177,7 +179,7 @@ class EngineCrashTest {
       }
 
       // Then the engine was killed and restarted each time
-      assertThat(logs).as("engine JVMs started").hasSize(KILLS + 1);
+      assertThat(engine.starts()).as("engine JVMs started").isEqualTo(KILLS + 1);
       // And every request has exactly one committed answer, with nothing extra arriving later
       List<GeneratedImage> answers =
           CommittedReader.read(
@@ -226,7 +228,7 @@ class EngineCrashTest {
       System.out.printf(
           "[EngineCrashTest] %d requests in %d waves, %d answers and %d pairs committed exactly"
               + " once, %d engine JVMs, %.1f s%n",
-          REQUESTS, KILLS + 1, answers.size(), pairs.size(), logs.size(), seconds(t0));
+          REQUESTS, KILLS + 1, answers.size(), pairs.size(), engine.starts(), seconds(t0));
     } catch (Throwable e) {
       printLogTails();
       throw e;
@@ -235,89 +237,42 @@ class EngineCrashTest {
 
   // --- the engine's JVM ----------------------------------------------------------------------
 
-  private Path writeConfig(String applicationId) throws IOException {
-    Properties p = new Properties();
-    p.setProperty("bootstrap.servers", kafka.bootstrapServers());
-    p.setProperty("application.id", applicationId);
-    p.setProperty("state.dir", Files.createDirectories(tmp.resolve("state")).toString());
-    p.setProperty("processing.guarantee", "exactly_once_v2");
+  private EngineProcess engineProcess(String applicationId) throws IOException {
+    Map<String, String> p = new HashMap<>();
+    p.put("bootstrap.servers", kafka.bootstrapServers());
+    p.put("application.id", applicationId);
+    p.put("processing.guarantee", "exactly_once_v2");
     // a SIGKILLed member never leaves the group: the restarted one waits for its session to expire
-    p.setProperty("session.timeout.ms", "6000");
-    p.setProperty("heartbeat.interval.ms", "1500");
-    p.setProperty("pigeon.health.port", "0");
-    p.setProperty("pigeon.generator", "pigeon");
-    p.setProperty("pigeon.model.dir", Path.of("models", "pigeon").toAbsolutePath().toString());
-    p.setProperty("pigeon.batch.max.requests", "8");
-    p.setProperty("pigeon.batch.max.delay.ms", "300");
-    Path file = tmp.resolve("engine.properties");
-    try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      p.store(out, "EngineCrashTest");
-    }
-    return file;
+    p.put("session.timeout.ms", "6000");
+    p.put("heartbeat.interval.ms", "1500");
+    p.put("pigeon.http.port", "-1");
+    p.put("pigeon.generator", "pigeon");
+    p.put("pigeon.model.dir", Path.of("models", "pigeon").toAbsolutePath().toString());
+    p.put("pigeon.batch.max.requests", "8");
+    p.put("pigeon.batch.max.delay.ms", "300");
+    return new EngineProcess("engine", tmp, p, List.of("-Xmx1g"));
   }
 
-  /** {@code pigeon-streams run --config FILE} in a fresh JVM, its output in its own log file. */
+  /** {@code pigeon-streams run} in a fresh JVM on the same state directory. */
   private void startEngine() throws IOException {
-    Path log = tmp.resolve("engine-" + (logs.size() + 1) + ".log");
-    logs.add(log);
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx1g",
-            "-Dorg.slf4j.simpleLogger.showDateTime=true",
-            "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
-            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
-            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams.KafkaStreams=info",
-            "-cp",
-            classPath(),
-            "io.pigeonstreams.cli.PigeonCli",
-            "run",
-            "--config",
-            configFile.toString());
-    ProcessBuilder pb =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-    // PIGEON_* variables would override the config file
-    pb.environment().keySet().removeIf(k -> k.startsWith("PIGEON_"));
-    engine = pb.start();
+    engine.start();
   }
 
-  /**
-   * The test JVM's class path: surefire's forked JVM may only have a manifest-only booter jar on
-   * {@code java.class.path}, and names the real one in {@code surefire.test.class.path}.
-   */
-  private static String classPath() {
-    String surefire = System.getProperty("surefire.test.class.path");
-    return surefire != null && !surefire.isBlank()
-        ? surefire
-        : System.getProperty("java.class.path");
-  }
-
-  /** SIGKILL (destroyForcibly on Linux): no shutdown hook, no close, no commit. */
+  /** SIGKILL: no shutdown hook, no close, no commit. */
   private void destroyEngine() throws InterruptedException {
-    Process p = engine;
-    if (p != null && p.isAlive()) {
-      p.destroyForcibly();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("engine JVM " + p.pid() + " survived SIGKILL");
-      }
+    if (engine != null) {
+      engine.kill();
     }
   }
 
   private void requireEngineAlive() {
-    if (engine != null && !engine.isAlive()) {
-      throw new AssertionError(
-          "the engine JVM exited on its own with code "
-              + engine.exitValue()
-              + " (see "
-              + logs.get(logs.size() - 1)
-              + ")");
+    if (engine != null && engine.starts() > 0 && !engine.alive()) {
+      throw new AssertionError("the engine JVM exited on its own (see " + engine.log() + ")");
     }
   }
 
   private void printLogTails() {
-    for (Path log : logs) {
+    for (Path log : engine == null ? List.<Path>of() : engine.logs()) {
       try {
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         System.err.printf("----- %s (last 60 of %d lines) -----%n", log, lines.size());

@@ -53,4 +53,23 @@ class HealthServerTest {
           .contains("pigeon_outputs_total{model_version=\"pigeon@abc\",status=\"OK\"} 1.0");
     }
   }
+
+  @Test
+  void shouldListenOnLoopbackOnlyAndAnswerReadsOnly() throws Exception {
+    try (HealthServer server = new HealthServer(0, () -> true)) {
+      // not reachable from another machine unless pigeon.health.host says so
+      java.net.InetSocketAddress bound = server.address();
+      assertThat(bound.getAddress().isLoopbackAddress()).as(bound.toString()).isTrue();
+      HttpResponse<String> post =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + server.port() + "/health/ready"))
+                      .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1 << 20]))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(post.statusCode()).isEqualTo(405);
+      assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
+    }
+  }
 }

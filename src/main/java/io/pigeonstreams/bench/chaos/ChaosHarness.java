@@ -36,7 +36,6 @@ final class ChaosHarness implements AutoCloseable {
   private static final int EMOJI = 12;
 
   private static final int HISTORY = 5;
-  private static final Duration READY = Duration.ofSeconds(120);
   private static final Duration DRAIN = Duration.ofMinutes(10);
   private static final Duration QUIET = Duration.ofSeconds(5);
 
@@ -109,12 +108,10 @@ final class ChaosHarness implements AutoCloseable {
   }
 
   /**
-   * Starts the first engine (it creates the topics), sends the catalog and the users' histories,
-   * and waits until the engine committed them all; then starts the ledger.
+   * Sends the catalog and the users' histories to the running engines, waits until they committed
+   * them all, then starts the ledger.
    */
-  void seed(EngineProcess first, int userCount) throws Exception {
-    first.start();
-    first.awaitReady(READY);
+  void seed(int userCount) throws Exception {
     StickerCatalog catalog = new StickerCatalog(dataset, EMOJI);
     catalog.send(producer, topics);
     int styles = dataset.styleCount();

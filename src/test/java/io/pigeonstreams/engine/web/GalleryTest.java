@@ -76,7 +76,13 @@ class GalleryTest {
                       "pigeon.http.port",
                       "0",
                       "pigeon.http.reads.per.second",
-                      "0")); // the test polls fast; writes keep their limit (checked below)
+                      "0", // the test polls fast; writes keep their limit (checked below)
+                      // every image through the claim check (a folder both share), so that the
+                      // gallery serves them from there
+                      "pigeon.claimcheck.threshold.bytes",
+                      "0",
+                      "pigeon.claimcheck.dir",
+                      state.resolve("claims").toString()));
           Gallery g = Gallery.start(config);
           galleries.add(g);
           PigeonEngine e = new PigeonEngine(g.advertiseIn(config), EngineComponents.retrieval());
@@ -152,6 +158,7 @@ class GalleryTest {
               .as(png.body() + " for " + images.get(0).get("png").asText())
               .isEqualTo(200);
           assertThat(png.headers().firstValue("Content-Type")).hasValue("image/png");
+          assertThat(png.body()).contains("IHDR");
         }
         // (with 4 partitions over 2 instances, some users live on the other one)
         assertThat(forwarded).isPositive().isLessThan(users.size());
