@@ -14,11 +14,13 @@ import io.pigeonstreams.avro.ServedImage;
 import io.pigeonstreams.avro.Status;
 import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.generate.PreferenceScorer;
+import io.pigeonstreams.generate.VisualTokenizer;
 import io.pigeonstreams.image.StickerImage;
 import io.pigeonstreams.personalize.Action;
 import io.pigeonstreams.personalize.Answer;
 import io.pigeonstreams.personalize.CandidatePair;
 import io.pigeonstreams.personalize.CatalogItem;
+import io.pigeonstreams.personalize.CatalogTokenizer;
 import io.pigeonstreams.personalize.Feedback;
 import io.pigeonstreams.personalize.History;
 import io.pigeonstreams.personalize.HistoryItem;
@@ -26,6 +28,7 @@ import io.pigeonstreams.personalize.NewItem;
 import io.pigeonstreams.personalize.Request;
 import io.pigeonstreams.personalize.Served;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -353,5 +356,24 @@ public final class AvroMapping {
       out[i] = values.get(i);
     }
     return out;
+  }
+
+  /**
+   * An arriving item tokenized into its catalog entry.
+   *
+   * @throws UncheckedIOException why it cannot enter the catalog: to {@code items-dlq}, with the
+   *     reason, through the processing exception handler
+   */
+  static CatalogEntry tokenizedItem(
+      io.pigeonstreams.avro.Item item,
+      VisualTokenizer tokenizer,
+      int maxImageSide,
+      io.pigeonstreams.personalize.ClaimCheck claims) {
+    try {
+      return AvroMapping.catalogEntry(
+          CatalogTokenizer.entry(AvroMapping.newItem(item), tokenizer, maxImageSide, claims));
+    } catch (IOException e) {
+      throw new UncheckedIOException("item " + item.getItemId() + ": " + e.getMessage(), e);
+    }
   }
 }

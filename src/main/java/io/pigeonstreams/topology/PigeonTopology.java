@@ -14,12 +14,9 @@ import io.pigeonstreams.avro.UserOutcomes;
 import io.pigeonstreams.avro.VariantResults;
 import io.pigeonstreams.generate.VisualTokenizer;
 import io.pigeonstreams.metrics.EngineMetrics;
-import io.pigeonstreams.personalize.CatalogTokenizer;
 import io.pigeonstreams.personalize.HistoryPolicy;
 import io.pigeonstreams.personalize.Personalizer;
 import io.pigeonstreams.topology.RequestProcessor.Batching;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -122,7 +119,8 @@ public final class PigeonTopology {
             item ->
                 item == null
                     ? null
-                    : catalogEntry(item, tokenizer, maxImageSide, personalizer.claimCheck()),
+                    : AvroMapping.tokenizedItem(
+                        item, tokenizer, maxImageSide, personalizer.claimCheck()),
             Named.as("tokenize-item"))
         .to(topics.catalog.name(), topics.catalog.produced().withName("catalog-sink"));
     builder.globalTable(
@@ -388,19 +386,5 @@ public final class PigeonTopology {
         .filter((key, value) -> type.isInstance(value), Named.as(filter))
         .mapValues(type::cast, Named.as(cast))
         .to(topic.name(), topic.produced().withName(sink));
-  }
-
-  private static CatalogEntry catalogEntry(
-      io.pigeonstreams.avro.Item item,
-      VisualTokenizer tokenizer,
-      int maxImageSide,
-      io.pigeonstreams.personalize.ClaimCheck claims) {
-    try {
-      return AvroMapping.catalogEntry(
-          CatalogTokenizer.entry(AvroMapping.newItem(item), tokenizer, maxImageSide, claims));
-    } catch (IOException e) {
-      // to items-dlq, with the reason, through the processing exception handler
-      throw new UncheckedIOException("item " + item.getItemId() + ": " + e.getMessage(), e);
-    }
   }
 }

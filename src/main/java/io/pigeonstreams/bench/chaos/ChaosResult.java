@@ -59,7 +59,29 @@ public record ChaosResult(
       long loadStartNanos,
       List<Long> faultNanos,
       Map<String, String> extra) {
-    Map<String, Integer> copies = ledger.copies();
+    return of(
+        scenario,
+        done,
+        sent,
+        sendFailed,
+        ledger.copies(),
+        ledger.arrivals(),
+        loadStartNanos,
+        faultNanos,
+        extra);
+  }
+
+  /** The figures from the ledger's counts and arrivals (in the order they were read). */
+  static ChaosResult of(
+      String scenario,
+      String done,
+      Map<String, Long> sent,
+      int sendFailed,
+      Map<String, Integer> copies,
+      List<AnswerLedger.Arrival> read,
+      long loadStartNanos,
+      List<Long> faultNanos,
+      Map<String, String> extra) {
     int once = 0;
     int dup = 0;
     int missing = 0;
@@ -75,7 +97,7 @@ public record ChaosResult(
     }
     List<AnswerLedger.Arrival> arrivals = new ArrayList<>();
     Map<String, Long> firstRead = new HashMap<>();
-    for (AnswerLedger.Arrival a : ledger.arrivals()) {
+    for (AnswerLedger.Arrival a : read) {
       if (sent.containsKey(a.requestId())
           && firstRead.putIfAbsent(a.requestId(), a.readNanos()) == null) {
         arrivals.add(a);
