@@ -239,7 +239,8 @@ public final class PigeonEngine implements AutoCloseable {
     boolean closed = true;
     if (ks != null) {
       // leave the group on the way out: the other instances (or this one, restarted) take its
-      // partitions at once instead of after the session timeout (45 s) of a silent member
+      // partitions at once instead of after the session timeout (session.timeout.ms) of a silent
+      // member
       closed =
           ks.close(
               org.apache.kafka.streams.CloseOptions.groupMembershipOperation(

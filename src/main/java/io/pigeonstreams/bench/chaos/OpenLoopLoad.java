@@ -92,12 +92,23 @@ public final class OpenLoopLoad implements AutoCloseable {
     return lastFailure.get();
   }
 
+  /** Sends at {@code requestsPerSecond} from now on. */
+  public void rate(double requestsPerSecond) {
+    rate = requestsPerSecond;
+  }
+
   private void run() {
     long t0 = System.nanoTime();
     int startedAt = issued;
+    double current = rate;
     while (running) {
+      if (rate != current) {
+        t0 = System.nanoTime();
+        startedAt = issued;
+        current = rate;
+      }
       double elapsed = (System.nanoTime() - t0) / 1e9;
-      int due = startedAt + (int) Math.floor(elapsed * rate);
+      int due = startedAt + (int) Math.floor(elapsed * current);
       while (issued < due && running) {
         send(issued++);
       }

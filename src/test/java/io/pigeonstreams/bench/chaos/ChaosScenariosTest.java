@@ -91,7 +91,7 @@ class ChaosScenariosTest {
 
   @Test
   void shouldFailOverToTheSurvivorWithAndWithoutStandbys() throws Exception {
-    List<ChaosResult> rounds = run("standby", 2, 1, 2, 30, 0, 20_000, Map.of());
+    List<ChaosResult> rounds = run("standby", 2, 1, 2, 20, 0, 20_000, Map.of());
 
     assertThat(rounds).hasSize(2);
     assertThat(rounds.get(0).extra()).containsEntry("num.standby.replicas", "0");
@@ -105,13 +105,25 @@ class ChaosScenariosTest {
 
   @Test
   void shouldAnswerEverythingOfferedAtTwiceTheCapacityOnceTheLoadStops() throws Exception {
-    ChaosResult r = run("overload", 1, 1, 1, 20, 0, 0, Map.of()).get(0);
+    ChaosResult r = run("overload", 1, 1, 1, 30, 0, 0, Map.of()).get(0);
 
     assertThat(r.exactlyOnce()).as(r.summary()).isTrue();
-    double capacity = Double.parseDouble(r.extra().get("capacity (measured first)").split(" ")[0]);
-    double offered = Double.parseDouble(r.extra().get("offered").split(" ")[0]);
-    assertThat(offered).isCloseTo(2 * capacity, org.assertj.core.data.Offset.offset(0.2));
-    // offered twice what it answers, requests waited: the last ones longer than the first
-    assertThat(r.latencyP99Seconds()).isGreaterThan(r.latencyP50Seconds());
+    double capacity = figure(r, "capacity flooded");
+    double offered = figure(r, "offered from");
+    assertThat(capacity).isPositive();
+    assertThat(offered).isGreaterThanOrEqualTo(2 * capacity - 0.05);
+    // offered twice what it answers, a backlog built up: requests waited longer and longer, and
+    // it took time to answer the rest once the load stopped
+    assertThat(r.latencyP99Seconds()).isGreaterThan(1.3 * r.latencyP50Seconds());
+    assertThat(figure(r, "backlog answered after the load stopped")).isGreaterThan(1);
+  }
+
+  /** The number in the extra figure whose name starts with {@code prefix}. */
+  private static double figure(ChaosResult r, String prefix) {
+    return r.extra().entrySet().stream()
+        .filter(e -> e.getKey().startsWith(prefix))
+        .map(e -> Double.parseDouble(e.getValue().split(" ")[0]))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + prefix + " in " + r.extra()));
   }
 }
