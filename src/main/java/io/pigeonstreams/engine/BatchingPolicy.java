@@ -1,7 +1,7 @@
 package io.pigeonstreams.engine;
 
 import io.pigeonstreams.generate.ImageGenerator;
-import io.pigeonstreams.topology.RequestProcessor.Batching;
+import io.pigeonstreams.topology.Batching;
 import java.time.Duration;
 import java.util.Locale;
 import org.slf4j.Logger;

@@ -1,11 +1,14 @@
 package io.pigeonstreams.topology;
 
+import io.pigeonstreams.avro.CatalogEntry;
 import io.pigeonstreams.personalize.CatalogItem;
 import io.pigeonstreams.personalize.InfrastructureFailure;
 import io.pigeonstreams.personalize.Personalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /** A micro-batch's generation, with memory and device failures under the model retried. */
 final class BatchGeneration {
@@ -23,6 +26,27 @@ final class BatchGeneration {
    * and a request that has failed {@link #MAX_FAILURES} times is answered REJECTED with the reason
    * instead of being replayed forever.
    */
+  static List<Personalizer.Outcome> generate(
+      Personalizer personalizer,
+      List<String> keys,
+      List<Personalizer.Job> jobs,
+      ReadOnlyKeyValueStore<String, ValueAndTimestamp<CatalogEntry>> catalog,
+      long now) {
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    return generate(
+        personalizer,
+        keys,
+        jobs,
+        id -> {
+          ValueAndTimestamp<CatalogEntry> v = catalog.get(id);
+          return v == null ? null : AvroMapping.catalogItem(v.value());
+        },
+        now);
+  }
+
+  /** The same, with items looked up by {@code lookup}. */
   static List<Personalizer.Outcome> generate(
       Personalizer personalizer,
       List<String> keys,

@@ -19,6 +19,10 @@ import io.pigeonstreams.personalize.experiment.Statistics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * The experiments' Avro records to the request path's plain ones and back: definitions, exposures
@@ -26,6 +30,9 @@ import java.util.List;
  * rest).
  */
 public final class ExperimentMapping {
+
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ExperimentMapping.class);
 
   private ExperimentMapping() {}
 
@@ -195,5 +202,32 @@ public final class ExperimentMapping {
         .setLatencyMs(a.latencyMs())
         .setTimestamp(a.timestamp())
         .build();
+  }
+
+  /**
+   * The experiment definitions in the experiments store; a malformed one is logged once per
+   * instance (its problems added to {@code logged}) and kept, so that its requests say why.
+   */
+  static List<ExperimentPlan> plans(
+      ReadOnlyKeyValueStore<String, ValueAndTimestamp<Experiment>> experiments,
+      Set<String> logged) {
+    List<ExperimentPlan> out = new ArrayList<>();
+    try (KeyValueIterator<String, ValueAndTimestamp<Experiment>> all = experiments.all()) {
+      while (all.hasNext()) {
+        ValueAndTimestamp<Experiment> v = all.next().value;
+        if (v != null && v.value() != null) {
+          ExperimentPlan plan = experimentPlan(v.value());
+          List<String> problems = plan.problems();
+          if (!problems.isEmpty() && logged.add(plan.id() + ": " + problems)) {
+            LOG.warn(
+                "experiment '{}' ignored: its definition is malformed: {}",
+                plan.id(),
+                String.join("; ", problems));
+          }
+          out.add(plan);
+        }
+      }
+    }
+    return out;
   }
 }

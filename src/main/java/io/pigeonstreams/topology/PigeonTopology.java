@@ -16,7 +16,6 @@ import io.pigeonstreams.generate.VisualTokenizer;
 import io.pigeonstreams.metrics.EngineMetrics;
 import io.pigeonstreams.personalize.HistoryPolicy;
 import io.pigeonstreams.personalize.Personalizer;
-import io.pigeonstreams.topology.RequestProcessor.Batching;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -92,7 +91,7 @@ public final class PigeonTopology {
         tokenizer,
         personalizer,
         maxImageSide,
-        RequestProcessor.Batching.perRecord(),
+        Batching.perRecord(),
         Retention.defaults(),
         EngineMetrics.none());
   }
@@ -112,6 +111,8 @@ public final class PigeonTopology {
       Retention retention,
       EngineMetrics metrics) {
     StreamsBuilder builder = new StreamsBuilder();
+    // one batch per stream thread, over the requests of all its tasks
+    ThreadBatchers batchers = new ThreadBatchers();
 
     // items → catalog: visual tokens computed once per arriving item, read by every instance
     builder.stream(topics.items.name(), topics.items.consumed().withName("items-source"))
@@ -140,9 +141,12 @@ public final class PigeonTopology {
 
     // interactions → user-history; feedback on generated images (joined with served-images) →
     // user-history, feedback-labels, preference-pairs (USER_FEEDBACK), catalog (liked images)
+    // cached: a user's interactions between two commits become one RocksDB write and one
+    // changelog record (reads, requests' joins and interactive queries included, see the cache)
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(HISTORY_STORE), Serdes.String(), topics.historySerde));
+                Stores.persistentKeyValueStore(HISTORY_STORE), Serdes.String(), topics.historySerde)
+            .withCachingEnabled());
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(SERVED_STORE), Serdes.String(), topics.servedSerde));
@@ -214,7 +218,7 @@ public final class PigeonTopology {
                 },
                 Named.as("check-request"))
             .process(
-                () -> new RequestProcessor(personalizer, batching, metrics),
+                () -> new RequestProcessor(personalizer, batching, metrics, batchers),
                 Named.as("join-mask-generate"),
                 HISTORY_STORE,
                 PENDING_STORE,

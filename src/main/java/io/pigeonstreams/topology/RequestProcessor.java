@@ -25,7 +25,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
@@ -43,6 +42,11 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * pending (restored from the changelog) and their outputs unpublished; nothing is lost or answered
  * twice.
  *
+ * <p>A micro-batch with room takes in what the other tasks of the same stream thread have pending
+ * ({@link ThreadBatchers}): a burst spread over a thread's partitions is one call to the model.
+ * Each task publishes its own answers and deletes its own pending requests, in its own processing
+ * context (its next punctuation); until then they stay pending, so a crash loses nothing.
+ *
  * <p>One flush stops taking new micro-batches once it has run {@code budget} (a fraction of the
  * transaction timeout), so that a backlog (after a restart) is worked off over several
  * transactions. The work itself is the {@link Personalizer}'s, on the plain records {@link
@@ -51,36 +55,11 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 public final class RequestProcessor
     implements Processor<String, GenerationRequest, String, SpecificRecord> {
 
-  /**
-   * How requests are grouped: at most {@code maxRequests} requests and {@code maxImages} candidate
-   * images per micro-batch (a request asking for more candidates than that is a batch of its own);
-   * {@code maxDelay} 0 answers each request as it arrives.
-   */
-  public record Batching(int maxRequests, int maxImages, Duration maxDelay, Duration budget) {
-    public Batching {
-      if (maxRequests < 1 || maxImages < 1) {
-        throw new IllegalArgumentException(
-            "batch size must be >= 1 request and >= 1 image, got "
-                + maxRequests
-                + ", "
-                + maxImages);
-      }
-      if (maxDelay.isNegative()) {
-        throw new IllegalArgumentException("batch delay must be >= 0, got " + maxDelay);
-      }
-    }
-
-    public static Batching perRecord() {
-      return new Batching(1, Integer.MAX_VALUE, Duration.ZERO, Duration.ofSeconds(2));
-    }
-  }
-
   private final Personalizer personalizer;
   private final Batching batching;
   private final EngineMetrics metrics;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, UserHistory> history;
-  private KeyValueStore<String, PendingRequest> pending;
   private KeyValueStore<String, ServedImage> served;
   private KeyValueStore<String, String> userImages;
   private ReadOnlyKeyValueStore<String, ValueAndTimestamp<CatalogEntry>> catalog;
@@ -92,40 +71,38 @@ public final class RequestProcessor
   private final java.util.Set<String> refusedDefinitions = new java.util.HashSet<>();
 
   private Cancellable timer;
-  private long pendingCount;
-  private long pendingImages;
-  private long oldestEnqueuedAt = Long.MAX_VALUE;
+  private PendingRequests queue;
 
-  RequestProcessor(Personalizer personalizer, Batching batching, EngineMetrics metrics) {
+  /** This thread's request processors, whose pending requests one batch may take in. */
+  private final ThreadBatchers batchers;
+
+  private ThreadBatchers.Group group;
+
+  RequestProcessor(
+      Personalizer personalizer,
+      Batching batching,
+      EngineMetrics metrics,
+      ThreadBatchers batchers) {
     this.personalizer = personalizer;
     this.batching = batching;
     this.metrics = metrics;
+    this.batchers = batchers;
   }
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.history = context.getStateStore(PigeonTopology.HISTORY_STORE);
-    this.pending = context.getStateStore(PigeonTopology.PENDING_STORE);
     this.served = context.getStateStore(PigeonTopology.SERVED_STORE);
     this.userImages = context.getStateStore(PigeonTopology.USER_IMAGES_STORE);
     this.catalog = context.getStateStore(PigeonTopology.CATALOG_STORE);
     this.experiments = context.getStateStore(PigeonTopology.EXPERIMENTS_STORE);
     // Kafka Streams may close and re-init this same instance (task suspended and resumed, or
-    // revived after a corrupted state): count afresh
-    pendingCount = 0;
-    pendingImages = 0;
-    oldestEnqueuedAt = Long.MAX_VALUE;
-    // requests left pending by the last owner of this task (restored from the changelog)
-    try (KeyValueIterator<String, PendingRequest> all = pending.all()) {
-      while (all.hasNext()) {
-        PendingRequest p = all.next().value;
-        pendingCount++;
-        pendingImages += images(p);
-        oldestEnqueuedAt = Math.min(oldestEnqueuedAt, p.getEnqueuedAt());
-      }
-    }
-    metrics.pending(pendingCount);
+    // revived after a corrupted state): count afresh what the last owner left pending (restored)
+    queue = new PendingRequests(context.getStateStore(PigeonTopology.PENDING_STORE), this::images);
+    metrics.pending(queue.count());
+    group = batchers.current();
+    group.join(this);
     long tick = Math.max(1, Math.min(50, batching.maxDelay().toMillis() / 5));
     timer =
         context.schedule(
@@ -138,31 +115,30 @@ public final class RequestProcessor
     if (request == null) { // dead-lettered upstream (check-request); never here
       return;
     }
+    publishReady();
     long now = context.currentSystemTimeMs();
     String key =
         context
             .recordMetadata()
             .map(m -> String.format(Locale.ROOT, "%019d", m.offset()))
             .orElseGet(() -> String.format(Locale.ROOT, "t%018d", now));
-    PendingRequest p =
+    queue.add(
+        key,
         PendingRequest.newBuilder()
             .setRequest(request)
             .setKey(record.key())
             .setRecordTimestamp(record.timestamp())
             .setEnqueuedAt(now)
-            .build();
-    pending.put(key, p);
-    pendingCount++;
-    pendingImages += images(p);
+            .build());
     metrics.pending(1);
-    oldestEnqueuedAt = Math.min(oldestEnqueuedAt, now);
     if (full() || batching.maxDelay().isZero()) {
       flush(batching.maxDelay().isZero());
     }
   }
 
   private void onWallClock(long now) {
-    if (pendingCount > 0 && now - oldestEnqueuedAt >= batching.maxDelay().toMillis()) {
+    publishReady();
+    if (queue.available() > 0 && now - queue.oldestEnqueuedAt() >= batching.maxDelay().toMillis()) {
       flush(true);
     }
   }
@@ -170,41 +146,39 @@ public final class RequestProcessor
   /**
    * Answers pending requests, oldest first, in micro-batches of at most maxRequests: only full
    * batches unless {@code due} (the oldest has waited long enough), and no new batch once the
-   * budget is spent.
+   * budget is spent. A batch with room takes in what the other tasks of this thread have pending.
    */
   private void flush(boolean due) {
     long start = System.nanoTime();
     if (context.currentSystemTimeMs() < retryAfter) {
       return; // the machine under the model failed a moment ago: let it recover
     }
-    while (pendingCount > 0 && (due || full())) {
-      List<KeyValue<String, PendingRequest>> batch = new ArrayList<>();
-      long images = 0;
-      try (KeyValueIterator<String, PendingRequest> it = pending.all()) {
-        while (it.hasNext() && batch.size() < batching.maxRequests()) {
-          KeyValue<String, PendingRequest> next = it.next();
-          images += images(next.value);
-          if (!batch.isEmpty() && images > batching.maxImages()) {
-            break;
-          }
-          batch.add(next);
-        }
-      }
+    publishReady();
+    while (queue.available() > 0 && (due || full())) {
+      List<KeyValue<String, PendingRequest>> batch =
+          queue.take(batching.maxRequests(), batching.maxImages());
       if (batch.isEmpty()) {
-        metrics.pending(-pendingCount);
-        pendingCount = 0;
-        pendingImages = 0;
+        long before = queue.count();
+        queue.recount(); // the counts were off (never expected): the store is the truth
+        metrics.pending(queue.count() - before);
         break;
       }
+      long images = 0;
+      for (KeyValue<String, PendingRequest> kv : batch) {
+        images += images(kv.value);
+      }
+      List<ThreadBatchers.Lent> borrowed =
+          group.borrow(this, batching.maxRequests() - batch.size(), batching.maxImages() - images);
       long batchStart = System.nanoTime();
       try {
-        answer(batch);
+        answer(batch, borrowed);
       } catch (InfrastructureFailure f) {
+        borrowed.forEach(b -> b.owner().queue.giveBack(b.entries()));
         // nothing of this batch was forwarded and it stays pending: it is tried again after a
         // pause, with the stream thread alive (a dead thread costs a rebalance)
         LOG.warn(
             "micro-batch of {} failed on the machine under the model; retrying in {} ms: {}",
-            batch.size(),
+            batch.size() + borrowed.stream().mapToInt(b -> b.entries().size()).sum(),
             INFRASTRUCTURE_BACKOFF_MS,
             f.getCause() == null ? f : f.getCause().toString());
         retryAfter = context.currentSystemTimeMs() + INFRASTRUCTURE_BACKOFF_MS;
@@ -217,81 +191,146 @@ public final class RequestProcessor
         break;
       }
     }
-    oldestEnqueuedAt = Long.MAX_VALUE;
-    if (pendingCount > 0) {
-      try (KeyValueIterator<String, PendingRequest> it = pending.all()) {
-        if (it.hasNext()) {
-          oldestEnqueuedAt = it.next().value.getEnqueuedAt();
-        }
-      }
-    }
+    queue.recomputeOldest();
   }
 
   /** A whole micro-batch is waiting: B requests, or as many candidate images as one may hold. */
   private boolean full() {
-    return pendingCount >= batching.maxRequests() || pendingImages >= batching.maxImages();
+    return queue.full(batching.maxRequests(), batching.maxImages());
   }
 
-  private int images(PendingRequest p) {
+  /**
+   * Lends pending requests to another task's batch, on this thread (from that task's flush); none
+   * while this task backs off after a failure under the model.
+   */
+  ThreadBatchers.Lent lend(int requests, long images) {
+    return new ThreadBatchers.Lent(
+        this,
+        retryAfter > context.currentSystemTimeMs() ? List.of() : queue.lend(requests, images));
+  }
+
+  /** Publishes, in this task, what other tasks' batches generated for it. */
+  private void publishReady() {
+    if (!queue.hasReady()) {
+      return;
+    }
+    List<KeyValue<String, PendingRequest>> entries = new ArrayList<>();
+    List<Personalizer.Outcome> outcomes = new ArrayList<>();
+    for (var e : queue.takeReady()) {
+      entries.add(e.getKey());
+      outcomes.add(e.getValue());
+    }
+    publish(entries, outcomes);
+    queue.recomputeOldest();
+  }
+
+  int images(PendingRequest p) {
     return Math.max(
         1, personalizer.candidates(p.getRequest().getCandidates(), p.getRequest().getOptions()));
   }
 
-  private void answer(List<KeyValue<String, PendingRequest>> batch) {
+  /** A task's part of a micro-batch: its jobs, and the outcomes decided before generating. */
+  private record Prepared(
+      List<Personalizer.Job> jobs,
+      Personalizer.Outcome[] outcomes,
+      List<String> keys,
+      int[] images) {}
+
+  /**
+   * Answers {@code batch} (this task's) together with {@code borrowed} (other tasks' of this
+   * thread) in one call to the model; publishes this task's answers and hands the others theirs.
+   */
+  private void answer(
+      List<KeyValue<String, PendingRequest>> batch, List<ThreadBatchers.Lent> borrowed) {
     long now = context.currentSystemTimeMs();
     // the definitions as they are at this batch boundary
-    List<ExperimentPlan> active = Experiments.active(experimentPlans(), now);
+    List<ExperimentPlan> active =
+        Experiments.active(ExperimentMapping.plans(experiments, refusedDefinitions), now);
     personalizer.retainArms(Experiments.arms(active));
-    List<Personalizer.Job> jobs = new ArrayList<>();
-    for (KeyValue<String, PendingRequest> kv : batch) {
-      GenerationRequest request = kv.value.getRequest();
-      String userId = userId(kv.value);
-      Request plain = AvroMapping.request(request);
-      Experiments.Assigned assigned = Experiments.assignAmong(active, userId);
-      jobs.add(
-          new Personalizer.Job(
-              assigned == null ? plain : assigned.apply(plain),
-              userId == null ? null : AvroMapping.history(history.get(userId)),
-              assigned == null ? null : assigned.arm()));
-      metrics.queueWait(Duration.ofMillis(Math.max(0, now - kv.value.getEnqueuedAt())));
+    List<Prepared> parts = new ArrayList<>();
+    parts.add(prepare(batch, active, now));
+    for (ThreadBatchers.Lent b : borrowed) {
+      parts.add(b.owner().prepare(b.entries(), active, now));
     }
-    // a request whose record key is not its user was joined with another partition's histories:
-    // answered REJECTED with the reason, never generated
-    Personalizer.Outcome[] all = new Personalizer.Outcome[batch.size()];
-    List<KeyValue<String, PendingRequest>> servable = new ArrayList<>();
-    List<Personalizer.Job> servableJobs = new ArrayList<>();
-    for (int i = 0; i < batch.size(); i++) {
-      PendingRequest p = batch.get(i).value;
-      String key = p.getKey();
-      String user = p.getRequest().getUserId();
-      if (key != null && user != null && !user.isBlank() && !key.equals(user)) {
-        all[i] =
-            personalizer.rejected(
-                jobs.get(i).request(),
-                "the record key is not the request's user (requests are keyed by user id, so"
-                    + " that each is joined with its user's history)",
-                now);
-      } else {
-        servable.add(batch.get(i));
-        servableJobs.add(jobs.get(i));
+    List<Personalizer.Job> jobs = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    for (Prepared part : parts) {
+      for (int i = 0; i < part.outcomes().length; i++) {
+        if (part.outcomes()[i] == null) {
+          jobs.add(part.jobs().get(i));
+          keys.add(part.keys().get(i));
+        }
       }
     }
     long start = System.nanoTime();
-    List<Personalizer.Outcome> generatedOutcomes = generate(servable, servableJobs);
-    for (int i = 0, j = 0; i < all.length; i++) {
-      if (all[i] == null) {
-        all[i] = generatedOutcomes.get(j++);
-      }
-    }
-    List<Personalizer.Outcome> outcomes = java.util.Arrays.asList(all);
+    List<Personalizer.Outcome> generated =
+        BatchGeneration.generate(personalizer, keys, jobs, catalog, now);
     long took = System.nanoTime() - start;
-    int generated = 0; // candidates of the requests served (a REJECTED one generated none)
-    for (int i = 0; i < batch.size(); i++) {
-      if (outcomes.get(i).answer().status() != Answer.Status.REJECTED) {
-        generated += images(batch.get(i).value);
+    int requests = 0;
+    int images = 0; // candidates of the requests served (a REJECTED one generated none)
+    int next = 0;
+    for (Prepared part : parts) {
+      for (int i = 0; i < part.outcomes().length; i++) {
+        if (part.outcomes()[i] == null) {
+          part.outcomes()[i] = generated.get(next++);
+        }
+        requests++;
+        if (part.outcomes()[i].answer().status() != Answer.Status.REJECTED) {
+          images += part.images()[i];
+        }
       }
     }
-    metrics.batch(batch.size(), generated, Duration.ofNanos(took));
+    metrics.batch(requests, images, Duration.ofNanos(took));
+    publish(batch, java.util.Arrays.asList(parts.get(0).outcomes()));
+    for (int k = 0; k < borrowed.size(); k++) {
+      ThreadBatchers.Lent b = borrowed.get(k);
+      b.owner().queue.stash(b.entries(), java.util.Arrays.asList(parts.get(k + 1).outcomes()));
+    }
+  }
+
+  /**
+   * This task's jobs for {@code batch}, joined with its own users' histories. A request whose
+   * record key is not its user was joined with another partition's histories: answered REJECTED
+   * with the reason, never generated.
+   */
+  Prepared prepare(
+      List<KeyValue<String, PendingRequest>> batch, List<ExperimentPlan> active, long now) {
+    List<Personalizer.Job> jobs = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    Personalizer.Outcome[] outcomes = new Personalizer.Outcome[batch.size()];
+    int[] images = new int[batch.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      PendingRequest p = batch.get(i).value;
+      images[i] = images(p);
+      GenerationRequest request = p.getRequest();
+      String userId = userId(p);
+      Request plain = AvroMapping.request(request);
+      Experiments.Assigned assigned = Experiments.assignAmong(active, userId);
+      Personalizer.Job job =
+          new Personalizer.Job(
+              assigned == null ? plain : assigned.apply(plain),
+              userId == null ? null : AvroMapping.history(history.get(userId)),
+              assigned == null ? null : assigned.arm());
+      jobs.add(job);
+      keys.add(context.taskId() + "/" + batch.get(i).key);
+      metrics.queueWait(Duration.ofMillis(Math.max(0, now - p.getEnqueuedAt())));
+      String key = p.getKey();
+      String user = request.getUserId();
+      if (key != null && user != null && !user.isBlank() && !key.equals(user)) {
+        outcomes[i] =
+            personalizer.rejected(
+                job.request(),
+                "the record key is not the request's user (requests are keyed by user id, so"
+                    + " that each is joined with its user's history)",
+                now);
+      }
+    }
+    return new Prepared(jobs, outcomes, keys, images);
+  }
+
+  /** Forwards the answers of this task's {@code batch} and takes the requests off pending. */
+  private void publish(
+      List<KeyValue<String, PendingRequest>> batch, List<Personalizer.Outcome> outcomes) {
     for (int i = 0; i < batch.size(); i++) {
       PendingRequest p = batch.get(i).value;
       Personalizer.Outcome outcome = outcomes.get(i);
@@ -320,9 +359,7 @@ public final class RequestProcessor
       }
       metrics.output(image.getStatus().name(), image.getModelVersion());
       metrics.answerLatency(Duration.ofMillis(Math.max(0, outcome.answer().latencyMs())));
-      pending.delete(batch.get(i).key);
-      pendingCount--;
-      pendingImages -= images(p);
+      queue.remove(batch.get(i).key, p);
       metrics.pending(-1);
     }
   }
@@ -331,45 +368,6 @@ public final class RequestProcessor
   static final long INFRASTRUCTURE_BACKOFF_MS = 500;
 
   private long retryAfter;
-
-  /** The outcomes of a batch ({@link BatchGeneration}: memory and device failures retried). */
-  private List<Personalizer.Outcome> generate(
-      List<KeyValue<String, PendingRequest>> batch, List<Personalizer.Job> jobs) {
-    List<String> keys = new ArrayList<>();
-    for (KeyValue<String, PendingRequest> kv : batch) {
-      keys.add(context.taskId() + "/" + kv.key);
-    }
-    return BatchGeneration.generate(
-        personalizer,
-        keys,
-        jobs,
-        id -> {
-          ValueAndTimestamp<CatalogEntry> v = catalog.get(id);
-          return v == null ? null : AvroMapping.catalogItem(v.value());
-        },
-        context.currentSystemTimeMs());
-  }
-
-  private List<ExperimentPlan> experimentPlans() {
-    List<ExperimentPlan> out = new ArrayList<>();
-    try (KeyValueIterator<String, ValueAndTimestamp<Experiment>> all = experiments.all()) {
-      while (all.hasNext()) {
-        ValueAndTimestamp<Experiment> v = all.next().value;
-        if (v != null && v.value() != null) {
-          ExperimentPlan plan = ExperimentMapping.experimentPlan(v.value());
-          List<String> problems = plan.problems();
-          if (!problems.isEmpty() && refusedDefinitions.add(plan.id() + ": " + problems)) {
-            LOG.warn(
-                "experiment '{}' ignored: its definition is malformed: {}",
-                plan.id(),
-                String.join("; ", problems));
-          }
-          out.add(plan);
-        }
-      }
-    }
-    return out;
-  }
 
   private static String userId(PendingRequest p) {
     String fromRequest = p.getRequest().getUserId();
@@ -381,8 +379,13 @@ public final class RequestProcessor
     if (timer != null) {
       timer.cancel();
     }
-    metrics.pending(-pendingCount);
-    pendingCount = 0;
-    pendingImages = 0;
+    if (group != null) {
+      group.leave(this);
+    }
+    // requests lent out stay pending in the store: the next owner of this task answers them
+    if (queue != null) {
+      metrics.pending(-queue.count());
+      queue = null;
+    }
   }
 }

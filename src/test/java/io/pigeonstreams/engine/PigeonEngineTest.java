@@ -6,7 +6,7 @@ import io.pigeonstreams.generate.Candidate;
 import io.pigeonstreams.generate.GenerationContext;
 import io.pigeonstreams.generate.ImageGenerator;
 import io.pigeonstreams.kafka.TopicAdmin.TopicSpec;
-import io.pigeonstreams.topology.RequestProcessor.Batching;
+import io.pigeonstreams.topology.Batching;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -49,7 +49,7 @@ class ExperimentTopologyTest {
             Fixtures.topology(
                 topics,
                 new io.pigeonstreams.generate.retrieval.NearestHistoryGenerator(),
-                RequestProcessor.Batching.perRecord(),
+                Batching.perRecord(),
                 metrics),
             Fixtures.streamsProperties());
     TestInputTopic<String, Item> items = Fixtures.input(driver, topics.items);

@@ -51,7 +51,7 @@ class FeedbackTopologyTest {
             Fixtures.topology(
                 topics,
                 new NearestHistoryGenerator(),
-                RequestProcessor.Batching.perRecord(),
+                Batching.perRecord(),
                 new EngineMetrics(meters)),
             Fixtures.streamsProperties(),
             Instant.ofEpochMilli(0));

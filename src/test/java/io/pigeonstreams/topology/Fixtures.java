@@ -16,7 +16,6 @@ import io.pigeonstreams.metrics.EngineMetrics;
 import io.pigeonstreams.personalize.ClaimCheck;
 import io.pigeonstreams.personalize.HistoryPolicy;
 import io.pigeonstreams.personalize.Personalizer;
-import io.pigeonstreams.topology.RequestProcessor.Batching;
 import io.pigeonstreams.workload.Records;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -16,7 +16,6 @@ import io.pigeonstreams.generate.GenerationContext;
 import io.pigeonstreams.generate.ImageGenerator;
 import io.pigeonstreams.generate.retrieval.NearestHistoryGenerator;
 import io.pigeonstreams.metrics.EngineMetrics;
-import io.pigeonstreams.topology.RequestProcessor.Batching;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -184,8 +184,11 @@ final class EnginePhase {
     }
   }
 
+  /** The soak's samples: each request's latency (ms), and resident memory once a second. */
+  record Soak(List<Double> latenciesMs, List<Double> seconds, List<Double> residentMiB) {}
+
   /** Latency and memory: requests at {@code rate} per second for the soak's seconds. */
-  void soak(PigeonEngine engine, double rate, BenchResults results) throws Exception {
+  Soak soak(PigeonEngine engine, double rate, BenchResults results) throws Exception {
     Topics topics = engine.topics();
     int soakSeconds = settings.soakSeconds();
     int n = (int) Math.max(1, Math.round(rate * soakSeconds));
@@ -196,6 +199,8 @@ final class EnginePhase {
         "soak: %d requests at %.1f/s (half the batched throughput) for %d s", n, rate, soakSeconds);
     Random rnd = new Random(11);
     List<Double> rss = new ArrayList<>();
+    List<Double> rssAt = new ArrayList<>();
+    List<Double> latencies;
     try (AnswerCollector answers =
             new AnswerCollector(bootstrap, topics.generated, settings.partitions(), () -> {});
         TopicProducer producer = TopicProducer.connect(bootstrap, 0)) {
@@ -210,6 +215,7 @@ final class EnginePhase {
         }
         if (now >= nextSample) {
           rss.add(ProcessMemory.residentMiB());
+          rssAt.add((now - t0) / 1e9);
           nextSample += 1_000_000_000L;
         }
         String id = "soak-" + i;
@@ -222,9 +228,9 @@ final class EnginePhase {
         throw new IllegalStateException("soak: only " + answers.count() + " of " + n + " answered");
       }
       rss.add(ProcessMemory.residentMiB());
-      Percentiles e2e =
-          new Percentiles(
-              answers.answers().stream().map(AnswerCollector.Answer::endToEndMs).toList());
+      rssAt.add((System.nanoTime() - t0) / 1e9);
+      latencies = answers.answers().stream().map(AnswerCollector.Answer::endToEndMs).toList();
+      Percentiles e2e = new Percentiles(latencies);
       results.add("latency_rate", rate, "requests/s");
       results.add("latency_requests", n, "count");
       for (int pct : new int[] {50, 95, 99}) {
@@ -248,6 +254,7 @@ final class EnginePhase {
     progress.line(
         "soak: p50 %.0f ms, p99 %.0f ms; resident memory %.0f -> %.0f MiB",
         results.value("latency_p50"), results.value("latency_p99"), early, late);
+    return new Soak(latencies, rssAt, rss);
   }
 
   /** The shared model behind an engine that must not close it (it is closed at the end). */

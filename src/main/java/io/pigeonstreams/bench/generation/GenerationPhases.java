@@ -65,9 +65,10 @@ public final class GenerationPhases {
             PigeonComponents.DEFAULT_CHECKPOINT,
             GenerationWorkload.HISTORY,
             Devices.parse("auto"))) {
-      run(model, workload, results);
+      soak = run(model, workload, results);
     }
     GenerationReport.summary(results);
+    GenerationReport.charts(settings.out(), results, soak);
     Path csv = settings.out().resolve(GenerationReport.CSV_NAME);
     results.writeCsv(csv);
     PrintStream log = progress.out();
@@ -77,8 +78,11 @@ public final class GenerationPhases {
     return results;
   }
 
-  private void run(PigeonComponents model, GenerationWorkload workload, BenchResults results)
-      throws Exception {
+  private EnginePhase.Soak soak;
+
+  private EnginePhase.Soak run(
+      PigeonComponents model, GenerationWorkload workload, BenchResults results) throws Exception {
+    EnginePhase.Soak soaked;
     RawModelPhase raw = new RawModelPhase(model, workload, settings, progress);
     raw.run(results, List.of(1, 2, 4, 8, 16, 32, 64), "");
     Path state = settings.out().resolve("state");
@@ -96,7 +100,7 @@ public final class GenerationPhases {
                 (int) Math.max(1, results.value("engine_mean_batch_requests_batched")));
         progress.line("raw model again, at the batch sizes around the engine's mean batch");
         raw.run(results, lo >= 64 ? List.of(64) : List.of(lo, lo * 2), "_after");
-        phase.soak(engine, 0.5 * batched, results);
+        soaked = phase.soak(engine, 0.5 * batched, results);
       }
       try (CommittedOffsets offsets = new CommittedOffsets(bootstrap)) {
         // the fresh engine below reads its inputs from the start: drop the requests answered above
@@ -107,5 +111,6 @@ public final class GenerationPhases {
         phase.measuredBurst(engine, "per_record", settings.perRecordRequests(), results);
       }
     }
+    return soaked;
   }
 }

@@ -84,6 +84,7 @@ public final class HistoryPhases {
       throughput(results, offsets, state);
       new LatencyPhase(settings, workload, bootstrapServers, progress).run(results, offsets, state);
     }
+    HistoryReport.chart(out.resolve("history-latency.png"), results, settings);
     progress.line("done");
     return results;
   }
@@ -176,7 +177,7 @@ public final class HistoryPhases {
     results.add("pipe_elapsed_s", pipeS, "s");
     results.add("pipe_records_per_s", pipeRate, "1/s");
     double ratio = results.value("engine_interactions_per_s") / pipeRate;
-    results.add("engine_to_pipe_ratio", ratio, "ratio");
+    results.add("history_ratio", ratio, "ratio");
     progress.line(
         "pipe: %,d records in %.2f s = %,.0f/s; engine / pipe = %.2f",
         settings.interactions(), pipeS, pipeRate, ratio);

@@ -1,6 +1,11 @@
 package io.pigeonstreams.bench.history;
 
 import io.pigeonstreams.bench.BenchResults;
+import io.pigeonstreams.bench.Charts;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** The history benchmark's results for people: a throughput table and a latency table per N. */
@@ -10,6 +15,30 @@ public final class HistoryReport {
   public static final String CSV_NAME = "bench-history.csv";
 
   private HistoryReport() {}
+
+  /** Request latency inside the engine against the history length N, as a PNG chart. */
+  static void chart(Path png, BenchResults r, HistorySettings s) throws IOException {
+    List<Charts.Series> series = new ArrayList<>();
+    for (int pct : new int[] {50, 95, 99}) {
+      List<Double> n = new ArrayList<>();
+      List<Double> ms = new ArrayList<>();
+      for (int size : s.historySizes()) {
+        n.add((double) size);
+        ms.add(r.value("request_latency_p" + pct + "_n" + size));
+      }
+      series.add(Charts.Series.line("p" + pct, n, ms));
+    }
+    Charts.xy(
+        png,
+        String.format(
+            Locale.ROOT,
+            "Request latency against history length (history path at %.0f interactions/s)",
+            r.value("engine_interactions_per_s")),
+        "history length N (liked items joined per request)",
+        "request in -> answer out, inside the engine (ms)",
+        series,
+        false);
+  }
 
   /** The results as a table for people. */
   public static String table(BenchResults r, HistorySettings s) {
@@ -36,7 +65,7 @@ public final class HistoryReport {
         "plain pipe: consume -> produce, exactly-once",
         r.value("pipe_records_per_s"),
         r.value("pipe_elapsed_s"));
-    f.format("%-46s %12.2f%n", "engine / pipe", r.value("engine_to_pipe_ratio"));
+    f.format("%-46s %12.2f%n", "engine / pipe", r.value("history_ratio"));
     f.format("(engine start to RUNNING, not timed above: %.1f s)%n%n", r.value("engine_startup_s"));
     f.format(
         "request latency vs history length N (a fresh engine per N; %d users; %d requests per N"

@@ -56,6 +56,7 @@ class GenerationBenchTest {
             "engine_images_per_s_per_record",
             "engine_efficiency",
             "batching_gain",
+            "batching_capture",
             "latency_p50",
             "latency_p95",
             "latency_p99",
@@ -66,6 +67,16 @@ class GenerationBenchTest {
     assertThat(results.value("engine_efficiency")).isPositive();
     assertThat(results.value("batching_gain")).isPositive();
     assertThat(results.value("latency_p99")).isGreaterThanOrEqualTo(results.value("latency_p50"));
+    assertThat(results.value("batching_capture"))
+        .isCloseTo(
+            results.value("batching_gain") / results.value("model_batching_gain_at_engine_batch"),
+            org.assertj.core.data.Offset.offset(1e-9));
+    // and draws them: PNG files a reader of the README can look at
+    for (String chart : new String[] {"throughput.png", "latency-cdf.png", "memory.png"}) {
+      java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(out.resolve(chart).toFile());
+      assertThat(png).as(chart).isNotNull();
+      assertThat(png.getWidth()).as(chart).isEqualTo(800);
+    }
   }
 
   @Test

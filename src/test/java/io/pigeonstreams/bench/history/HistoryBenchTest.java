@@ -57,7 +57,7 @@ class HistoryBenchTest {
             "max_heap_mb",
             "engine_interactions_per_s",
             "pipe_records_per_s",
-            "engine_to_pipe_ratio",
+            "history_ratio",
             "request_latency_p50_n3",
             "request_latency_p95_n3",
             "request_latency_p99_n3",
@@ -66,8 +66,11 @@ class HistoryBenchTest {
     assertThat(units)
         .containsEntry("engine_interactions_per_s", "1/s")
         .containsEntry("pipe_records_per_s", "1/s")
-        .containsEntry("engine_to_pipe_ratio", "ratio")
+        .containsEntry("history_ratio", "ratio")
         .containsEntry("request_latency_p50_n3", "ms");
+    assertThat(javax.imageio.ImageIO.read(out.resolve("history-latency.png").toFile()))
+        .as("the latency chart")
+        .isNotNull();
     // the engine's latencyMs is whole milliseconds: 0 is a real (fast) measurement
     for (BenchResults.Row r : results.rows()) {
       if (r.name().startsWith("request_latency_")) {
