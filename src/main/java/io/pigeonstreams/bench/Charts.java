@@ -80,6 +80,9 @@ public final class Charts {
     for (int i = 0; i < series.size(); i++) {
       renderer.setSeriesLinesVisible(i, series.get(i).lines());
       renderer.setSeriesShapesVisible(i, !series.get(i).lines() || series.get(i).x().length < 20);
+      if (!series.get(i).lines()) { // single measurements: large enough to see over a curve
+        renderer.setSeriesShape(i, new java.awt.geom.Ellipse2D.Double(-6, -6, 12, 12));
+      }
       renderer.setSeriesPaint(i, COLORS[i % COLORS.length]);
       renderer.setSeriesStroke(i, new BasicStroke(2f));
     }

@@ -65,10 +65,16 @@ final class GenerationReport {
   static void charts(Path out, BenchResults r, EnginePhase.Soak soak) throws IOException {
     List<Double> batches = new ArrayList<>();
     List<Double> raw = new ArrayList<>();
+    List<Double> batchesAfter = new ArrayList<>();
+    List<Double> rawAfter = new ArrayList<>();
     for (int b = 1; b <= 64; b *= 2) {
       if (r.get("model_images_per_s_b" + b).isPresent()) {
         batches.add((double) b);
         raw.add(r.value("model_images_per_s_b" + b));
+      }
+      if (r.get("model_images_per_s_b" + b + "_after").isPresent()) {
+        batchesAfter.add((double) b);
+        rawAfter.add(r.value("model_images_per_s_b" + b + "_after"));
       }
     }
     Charts.xy(
@@ -78,6 +84,7 @@ final class GenerationReport {
         "images/s",
         List.of(
             Charts.Series.line("raw model", batches, raw),
+            Charts.Series.line("raw model, again after the engine", batchesAfter, rawAfter),
             Charts.Series.points(
                 "engine, micro-batched (at its mean batch)",
                 new double[] {r.value("engine_mean_batch_requests_batched")},

@@ -32,7 +32,7 @@ public final class HistoryReport {
         png,
         String.format(
             Locale.ROOT,
-            "Request latency against history length (history path at %.0f interactions/s)",
+            "Request latency against history length (history path at %,.0f interactions/s)",
             r.value("engine_interactions_per_s")),
         "history length N (liked items joined per request)",
         "request in -> answer out, inside the engine (ms)",
