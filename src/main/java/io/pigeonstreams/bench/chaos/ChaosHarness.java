@@ -36,7 +36,8 @@ final class ChaosHarness implements AutoCloseable {
   private static final int EMOJI = 12;
 
   private static final int HISTORY = 5;
-  private static final Duration DRAIN = Duration.ofMinutes(10);
+  static final Duration READY = Duration.ofSeconds(120);
+  static final Duration DRAIN = Duration.ofMinutes(10);
   private static final Duration QUIET = Duration.ofSeconds(5);
 
   final ChaosSettings settings;
@@ -105,6 +106,26 @@ final class ChaosHarness implements AutoCloseable {
     EngineProcess e = new EngineProcess(name, parent, s, List.of("-Xmx1g"));
     engines.add(e);
     return e;
+  }
+
+  List<EngineProcess> startEngines(int count, Map<String, String> extra) throws Exception {
+    List<EngineProcess> engines = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      engines.add(engine("engine-" + i, extra));
+    }
+    // the first creates the topics; the others join before there is any state, so that the
+    // tasks are spread evenly (a newcomer to a stateful group would first get warm-up replicas)
+    engines.get(0).start();
+    engines.get(0).awaitReady(READY);
+    for (EngineProcess e : engines.subList(1, count)) {
+      e.start();
+    }
+    for (EngineProcess e : engines) {
+      e.awaitReady(READY);
+    }
+    log("%d engine(s) ready", count);
+    seed(settings.users());
+    return engines;
   }
 
   /**
