@@ -59,6 +59,7 @@ final class EngineWiring {
         new PigeonTopology.Retention(
             java.time.Duration.ofMillis(config.getLong("pigeon.feedback.retention.ms")),
             java.time.Duration.ofMillis(config.getLong("pigeon.feedback.expiry.interval.ms"))),
+        config.getInt("pigeon.history.cache.users"),
         metrics);
   }
 }

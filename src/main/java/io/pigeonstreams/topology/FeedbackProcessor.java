@@ -3,7 +3,6 @@ package io.pigeonstreams.topology;
 import io.pigeonstreams.avro.FeedbackSlot;
 import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.ServedImage;
-import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.metrics.EngineMetrics;
 import io.pigeonstreams.personalize.Action;
 import io.pigeonstreams.personalize.Feedback;
@@ -42,7 +41,7 @@ final class FeedbackProcessor implements Processor<String, Interaction, String, 
   private final int maxImageSide;
   private final EngineMetrics metrics;
   private ProcessorContext<String, SpecificRecord> context;
-  private KeyValueStore<String, UserHistory> history;
+  private HistoryStore history;
   private KeyValueStore<String, ServedImage> served;
   private KeyValueStore<String, String> userImages;
   private KeyValueStore<String, FeedbackSlot> slots;
@@ -101,11 +100,7 @@ final class FeedbackProcessor implements Processor<String, Interaction, String, 
               + imageId
               + "', which was served to another user");
     }
-    history.put(
-        userId,
-        AvroMapping.userHistory(
-            policy.apply(
-                AvroMapping.history(history.get(userId)), AvroMapping.historyItem(event))));
+    history.put(userId, policy.apply(history.history(userId), AvroMapping.historyItem(event)));
     Boolean label = Feedback.label(Action.valueOf(event.getAction().name()));
     if (label == null) {
       metrics.feedback("neutral");

@@ -77,6 +77,9 @@ public final class PigeonTopology {
     }
   }
 
+  /** The default of {@code pigeon.history.cache.users}. */
+  public static final int HISTORY_CACHE_USERS = 10_000;
+
   private PigeonTopology() {}
 
   public static Topology build(
@@ -93,12 +96,14 @@ public final class PigeonTopology {
         maxImageSide,
         Batching.perRecord(),
         Retention.defaults(),
+        HISTORY_CACHE_USERS,
         EngineMetrics.none());
   }
 
   /**
    * @param batching how requests are grouped into micro-batches
    * @param retention how long published images are kept for feedback
+   * @param historyCacheUsers histories kept decoded in memory per task ({@link HistoryStore})
    * @param metrics where the engine's meters go
    */
   public static Topology build(
@@ -109,6 +114,7 @@ public final class PigeonTopology {
       int maxImageSide,
       Batching batching,
       Retention retention,
+      int historyCacheUsers,
       EngineMetrics metrics) {
     StreamsBuilder builder = new StreamsBuilder();
     // one batch per stream thread, over the requests of all its tasks
@@ -141,12 +147,10 @@ public final class PigeonTopology {
 
     // interactions → user-history; feedback on generated images (joined with served-images) →
     // user-history, feedback-labels, preference-pairs (USER_FEEDBACK), catalog (liked images)
-    // cached: a user's interactions between two commits become one RocksDB write and one
-    // changelog record (reads, requests' joins and interactive queries included, see the cache)
+    // histories stay decoded in memory: a user's interactions between two commits cost no Avro
+    // round trip and become one RocksDB write and one changelog record (see HistoryStore)
     builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(HISTORY_STORE), Serdes.String(), topics.historySerde)
-            .withCachingEnabled());
+        HistoryStore.builder(HISTORY_STORE, topics.historySerde, historyCacheUsers));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(SERVED_STORE), Serdes.String(), topics.servedSerde));

@@ -6,7 +6,6 @@ import io.pigeonstreams.avro.GeneratedImage;
 import io.pigeonstreams.avro.GenerationRequest;
 import io.pigeonstreams.avro.PendingRequest;
 import io.pigeonstreams.avro.ServedImage;
-import io.pigeonstreams.avro.UserHistory;
 import io.pigeonstreams.metrics.EngineMetrics;
 import io.pigeonstreams.personalize.Answer;
 import io.pigeonstreams.personalize.InfrastructureFailure;
@@ -59,7 +58,7 @@ public final class RequestProcessor
   private final Batching batching;
   private final EngineMetrics metrics;
   private ProcessorContext<String, SpecificRecord> context;
-  private KeyValueStore<String, UserHistory> history;
+  private HistoryStore history;
   private KeyValueStore<String, ServedImage> served;
   private KeyValueStore<String, String> userImages;
   private ReadOnlyKeyValueStore<String, ValueAndTimestamp<CatalogEntry>> catalog;
@@ -309,7 +308,7 @@ public final class RequestProcessor
       Personalizer.Job job =
           new Personalizer.Job(
               assigned == null ? plain : assigned.apply(plain),
-              userId == null ? null : AvroMapping.history(history.get(userId)),
+              userId == null ? null : history.history(userId),
               assigned == null ? null : assigned.arm());
       jobs.add(job);
       keys.add(context.taskId() + "/" + batch.get(i).key);

@@ -130,8 +130,7 @@ class FeedbackTopologyTest {
     CatalogEntry entry = catalog.readValue();
     assertThat(entry.getItemId()).isEqualTo("generated/" + liked);
     assertThat(entry.getTokens()).isEqualTo(store.get(liked).getTokens());
-    UserHistory history =
-        driver.<String, UserHistory>getKeyValueStore(PigeonTopology.HISTORY_STORE).get("u1");
+    UserHistory history = Fixtures.historyStore(driver).get("u1");
     assertThat(history.getPositives().get(0).getItemId()).isEqualTo("generated/" + liked);
 
     // And skips the second: a negative example and a pair, the liked image chosen
@@ -202,11 +201,7 @@ class FeedbackTopologyTest {
     assertThat(feedbackCount("neutral")).isEqualTo(1);
     assertThat(feedbackCount("waiting")).isEqualTo(2);
     List<String> negatives =
-        driver
-            .<String, UserHistory>getKeyValueStore(PigeonTopology.HISTORY_STORE)
-            .get("u1")
-            .getNegatives()
-            .stream()
+        Fixtures.historyStore(driver).get("u1").getNegatives().stream()
             .map(HistoryItem::getItemId)
             .toList();
     assertThat(negatives).containsExactly("generated/" + other);

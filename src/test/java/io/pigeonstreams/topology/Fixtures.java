@@ -58,6 +58,11 @@ public final class Fixtures {
   }
 
   /** The topics with the default serialization (single-object Avro). */
+  /** The user-history store of a test driver (not a plain key-value store, see HistoryStore). */
+  public static HistoryStore historyStore(org.apache.kafka.streams.TopologyTestDriver driver) {
+    return (HistoryStore) driver.getAllStateStores().get(PigeonTopology.HISTORY_STORE);
+  }
+
   public static Topics topics() {
     return new Topics(Map.of());
   }
@@ -95,6 +100,7 @@ public final class Fixtures {
         1024,
         batching,
         PigeonTopology.Retention.defaults(),
+        PigeonTopology.HISTORY_CACHE_USERS,
         metrics);
   }
 

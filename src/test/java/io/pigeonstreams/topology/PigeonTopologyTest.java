@@ -11,7 +11,6 @@ import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.Item;
 import io.pigeonstreams.avro.PreferencePair;
 import io.pigeonstreams.avro.Status;
-import io.pigeonstreams.avro.UserHistory;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -19,7 +18,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,8 +87,7 @@ class PigeonTopologyTest {
   @Test
   void shouldKeepABoundedMostRecentFirstHistoryPerUser() {
     givenLikes("u1", 7);
-    KeyValueStore<String, UserHistory> store =
-        driver.getKeyValueStore(PigeonTopology.HISTORY_STORE);
+    HistoryStore store = Fixtures.historyStore(driver);
     List<String> ids = store.get("u1").getPositives().stream().map(HistoryItem::getItemId).toList();
     assertThat(ids)
         .containsExactly(
