@@ -32,8 +32,10 @@ final class BenchHistoryCommand implements Callable<Integer> {
 
   @Option(
       names = "--interactions",
-      defaultValue = "200000",
-      description = "Interactions for the throughput run (default: ${DEFAULT-VALUE}).")
+      defaultValue = "1000000",
+      description =
+          "Interactions for the throughput run (default: ${DEFAULT-VALUE}: long enough that the"
+              + " plain pipe runs for seconds and both are past the JIT's warm-up).")
   int interactions;
 
   @Option(
@@ -81,6 +83,14 @@ final class BenchHistoryCommand implements Callable<Integer> {
       description = "Workload seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "An engine setting over the benchmark's own, repeatable (e.g. --set"
+              + " max.task.idle.ms=-1).")
+  java.util.Map<String, String> engineSettings = new java.util.LinkedHashMap<>();
+
   @Override
   public Integer call() throws Exception {
     HistorySettings settings =
@@ -95,7 +105,8 @@ final class BenchHistoryCommand implements Callable<Integer> {
                     latencyUsers,
                     inFlight,
                     HistorySettings.defaults().partitions(),
-                    seed));
+                    seed,
+                    engineSettings));
     PrintStream stdout = System.out;
     StickerDataset dataset = common.data.load();
     Path out = common.out;

@@ -69,21 +69,57 @@ public final class HistoryPolicy {
     return h;
   }
 
-  /** Inserts by timestamp (most recent first), replacing an older entry of the same item. */
+  /**
+   * Inserts by timestamp (most recent first, after the entries of the same time), replacing an
+   * older entry of the same item, and keeps the first N. The lists this policy builds are sorted
+   * already, so the item is placed by one pass; a list that is not sorted is sorted as a whole.
+   */
   private List<HistoryItem> upsert(List<HistoryItem> list, HistoryItem item) {
-    List<HistoryItem> out = without(list, item.itemId());
-    out.add(item);
-    out.sort(Comparator.comparing(HistoryItem::timestamp).reversed());
-    return new ArrayList<>(out.subList(0, Math.min(maxItems, out.size())));
+    List<HistoryItem> out = new ArrayList<>(list.size() + 1);
+    boolean sorted = true;
+    int at = -1;
+    for (HistoryItem i : list) {
+      if (same(i.itemId(), item.itemId())) {
+        continue;
+      }
+      if (!out.isEmpty() && out.get(out.size() - 1).timestamp().isBefore(i.timestamp())) {
+        sorted = false;
+      }
+      if (at < 0 && i.timestamp().isBefore(item.timestamp())) {
+        at = out.size();
+      }
+      out.add(i);
+    }
+    if (sorted) {
+      out.add(at < 0 ? out.size() : at, item);
+    } else {
+      out.add(item);
+      out.sort(Comparator.comparing(HistoryItem::timestamp).reversed());
+    }
+    return out.size() > maxItems ? out.subList(0, maxItems) : out;
   }
 
+  /**
+   * Whether two item ids are equal, comparing the hashes the strings keep first: a kept history's
+   * strings are scattered over the heap, and most comparisons are of different ids.
+   */
+  private static boolean same(String a, String b) {
+    return a == b || (a.hashCode() == b.hashCode() && a.equals(b));
+  }
+
+  /** The list without the item: the same list when it does not hold it. */
   private static List<HistoryItem> without(List<HistoryItem> list, String itemId) {
-    List<HistoryItem> out = new ArrayList<>(list.size() + 1);
-    for (HistoryItem i : list) {
-      if (!i.itemId().equals(itemId)) {
-        out.add(i);
+    for (int k = 0; k < list.size(); k++) {
+      if (same(list.get(k).itemId(), itemId)) {
+        List<HistoryItem> out = new ArrayList<>(list.size() - 1);
+        for (HistoryItem i : list) {
+          if (!same(i.itemId(), itemId)) {
+            out.add(i);
+          }
+        }
+        return out;
       }
     }
-    return out;
+    return list;
   }
 }

@@ -41,7 +41,23 @@ import java.util.List;
  */
 public final class AvroMapping {
 
+  // the actions both ways by position, matched by name once (Enum.valueOf per record showed in the
+  // history path's profile)
+  private static final Action[] ACTIONS =
+      java.util.Arrays.stream(io.pigeonstreams.avro.Action.values())
+          .map(a -> Action.valueOf(a.name()))
+          .toArray(Action[]::new);
+  private static final io.pigeonstreams.avro.Action[] AVRO_ACTIONS =
+      java.util.Arrays.stream(Action.values())
+          .map(a -> io.pigeonstreams.avro.Action.valueOf(a.name()))
+          .toArray(io.pigeonstreams.avro.Action[]::new);
+
   private AvroMapping() {}
+
+  /** The domain's action of a record's. */
+  static Action action(io.pigeonstreams.avro.Action a) {
+    return ACTIONS[a.ordinal()];
+  }
 
   static Request request(GenerationRequest r) {
     return new Request(
@@ -75,10 +91,7 @@ public final class AvroMapping {
   /** An interaction as the history item it would add. */
   static HistoryItem historyItem(Interaction i) {
     return new HistoryItem(
-        i.getItemId(),
-        Action.valueOf(i.getAction().name()),
-        i.getTimestamp(),
-        i.getGeneratedImageId());
+        i.getItemId(), action(i.getAction()), i.getTimestamp(), i.getGeneratedImageId());
   }
 
   public static NewItem newItem(Item item) {
@@ -320,10 +333,7 @@ public final class AvroMapping {
     for (io.pigeonstreams.avro.HistoryItem i : items) {
       out.add(
           new HistoryItem(
-              i.getItemId(),
-              Action.valueOf(i.getAction().name()),
-              i.getTimestamp(),
-              i.getGeneratedImageId()));
+              i.getItemId(), action(i.getAction()), i.getTimestamp(), i.getGeneratedImageId()));
     }
     return out;
   }
@@ -334,7 +344,7 @@ public final class AvroMapping {
       out.add(
           io.pigeonstreams.avro.HistoryItem.newBuilder()
               .setItemId(i.itemId())
-              .setAction(io.pigeonstreams.avro.Action.valueOf(i.action().name()))
+              .setAction(AVRO_ACTIONS[i.action().ordinal()])
               .setTimestamp(i.timestamp())
               .setGeneratedImageId(i.generatedImageId())
               .build());

@@ -4,7 +4,6 @@ import io.pigeonstreams.avro.FeedbackSlot;
 import io.pigeonstreams.avro.Interaction;
 import io.pigeonstreams.avro.ServedImage;
 import io.pigeonstreams.metrics.EngineMetrics;
-import io.pigeonstreams.personalize.Action;
 import io.pigeonstreams.personalize.Feedback;
 import io.pigeonstreams.personalize.HistoryPolicy;
 import java.io.IOException;
@@ -101,7 +100,7 @@ final class FeedbackProcessor implements Processor<String, Interaction, String, 
               + "', which was served to another user");
     }
     history.put(userId, policy.apply(history.history(userId), AvroMapping.historyItem(event)));
-    Boolean label = Feedback.label(Action.valueOf(event.getAction().name()));
+    Boolean label = Feedback.label(AvroMapping.action(event.getAction()));
     if (label == null) {
       metrics.feedback("neutral");
       return;
@@ -167,7 +166,7 @@ final class FeedbackProcessor implements Processor<String, Interaction, String, 
   }
 
   private static boolean isPositive(io.pigeonstreams.avro.Action a) {
-    return a != null && Boolean.TRUE.equals(Feedback.label(Action.valueOf(a.name())));
+    return a != null && Boolean.TRUE.equals(Feedback.label(AvroMapping.action(a)));
   }
 
   /** Deletes images created before {@code cutoff} and the waiting reactions to them. */

@@ -72,7 +72,7 @@ public final class HistoryStore
     }
     this.maxUsers = maxUsers;
     this.memory =
-        new LinkedHashMap<>() { // insertion order, renewed on use: LRU first
+        new LinkedHashMap<>(16, 0.75f, true) { // access order: least recently used first
           @Override
           protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
             if (size() <= HistoryStore.this.maxUsers) {
@@ -151,9 +151,8 @@ public final class HistoryStore
   /** The user's history, or null for a user without one (for the task's processors). */
   public History history(String userId) {
     synchronized (memory) {
-      Entry e = memory.remove(userId);
+      Entry e = memory.get(userId);
       if (e != null) {
-        memory.put(userId, e); // now the most recently used
         return e.value;
       }
       UserHistory stored = wrapped().get(userId);
@@ -173,8 +172,13 @@ public final class HistoryStore
     }
     ProcessorRecordContext by = context.recordContext();
     synchronized (memory) {
-      memory.remove(userId);
-      memory.put(userId, new Entry(history, by));
+      Entry e = memory.get(userId);
+      if (e == null) {
+        memory.put(userId, new Entry(history, by));
+      } else {
+        e.value = history;
+        e.changedBy = by;
+      }
     }
   }
 
@@ -223,7 +227,7 @@ public final class HistoryStore
   @Override
   public UserHistory get(String userId) {
     synchronized (memory) {
-      Entry e = memory.get(userId); // insertion order: a query does not renew it
+      Entry e = memory.get(userId);
       if (e != null) {
         return AvroMapping.userHistory(e.value);
       }

@@ -93,6 +93,81 @@ class HistoryPolicyTest {
     assertThat(h.negatives()).isEmpty();
   }
 
+  /**
+   * The policy places an item in one pass over the sorted list; this checks it against sorting the
+   * whole list each time (what it did before), over random events: repeated items, equal
+   * timestamps, late events, feedback, every action.
+   */
+  @Test
+  void shouldGiveWhatSortingTheWholeListGives() {
+    java.util.Random random = new java.util.Random(11);
+    Action[] actions = Action.values();
+    for (int n : new int[] {1, 3, 5}) {
+      HistoryPolicy fast = new HistoryPolicy(n);
+      java.util.Map<String, History> got = new java.util.HashMap<>();
+      java.util.Map<String, History> want = new java.util.HashMap<>();
+      long clock = 1_000_000;
+      for (int step = 0; step < 5_000; step++) {
+        String user = "u" + random.nextInt(4);
+        clock += random.nextInt(10) < 7 ? random.nextInt(3) * 1_000 : -random.nextInt(8) * 1_000;
+        HistoryItem e =
+            new HistoryItem(
+                "item" + random.nextInt(12),
+                actions[random.nextInt(actions.length)],
+                Instant.ofEpochMilli(clock),
+                random.nextInt(6) == 0 ? "prompt" + random.nextInt(3) + "/img" : null);
+        got.put(user, fast.apply(got.get(user), e));
+        want.put(user, sortingApply(n, want.get(user), e));
+        assertThat(got.get(user)).as("N=%d, step %d", n, step).isEqualTo(want.get(user));
+      }
+    }
+  }
+
+  /** The policy as it was: remove, append, stable sort by time (most recent first), keep N. */
+  private static History sortingApply(int n, History current, HistoryItem event) {
+    History h = current == null ? History.empty() : current;
+    java.util.function.BiFunction<List<HistoryItem>, HistoryItem, List<HistoryItem>> upsert =
+        (list, item) -> {
+          List<HistoryItem> out = new java.util.ArrayList<>(without(list, item.itemId()));
+          out.add(item);
+          out.sort(java.util.Comparator.comparing(HistoryItem::timestamp).reversed());
+          return out.subList(0, Math.min(n, out.size()));
+        };
+    if (event.generatedImageId() != null) {
+      List<HistoryItem> feedback = upsert.apply(h.feedback(), event);
+      Boolean label = Feedback.label(event.action());
+      if (label == null) {
+        return new History(h.positives(), h.negatives(), feedback);
+      }
+      HistoryItem asItem =
+          new HistoryItem(
+              Feedback.catalogId(event.generatedImageId()),
+              event.action(),
+              event.timestamp(),
+              event.generatedImageId());
+      return label
+          ? new History(
+              upsert.apply(h.positives(), asItem),
+              without(h.negatives(), asItem.itemId()),
+              feedback)
+          : new History(
+              without(h.positives(), asItem.itemId()),
+              upsert.apply(h.negatives(), asItem),
+              feedback);
+    } else if (HistoryPolicy.POSITIVE.contains(event.action())) {
+      return new History(
+          upsert.apply(h.positives(), event), without(h.negatives(), event.itemId()), h.feedback());
+    } else if (HistoryPolicy.NEGATIVE.contains(event.action())) {
+      return new History(
+          without(h.positives(), event.itemId()), upsert.apply(h.negatives(), event), h.feedback());
+    }
+    return h;
+  }
+
+  private static List<HistoryItem> without(List<HistoryItem> list, String itemId) {
+    return list.stream().filter(i -> !i.itemId().equals(itemId)).toList();
+  }
+
   @Test
   void shouldRefuseAnEmptyBound() {
     assertThatThrownBy(() -> new HistoryPolicy(0)).isInstanceOf(IllegalArgumentException.class);

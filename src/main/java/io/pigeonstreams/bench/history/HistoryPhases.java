@@ -264,6 +264,7 @@ public final class HistoryPhases {
     if (historySize != null) {
       m.put("pigeon.history.size", Integer.toString(historySize));
     }
+    m.putAll(settings.engine());
     return EngineConfig.of(m);
   }
 

@@ -48,6 +48,9 @@ public final class HistoryReport {
         "History path on the in-process broker: %d partitions, 1 stream thread, exactly_once_v2,"
             + " commit every 100 ms%n",
         (int) r.value("partitions"));
+    if (!s.engine().isEmpty()) {
+      f.format("engine settings over the defaults: %s%n", new java.util.TreeMap<>(s.engine()));
+    }
     f.format(
         "machine: %d cores, max heap %,d MiB%n",
         (int) r.value("cores"), (long) r.value("max_heap_mb"));

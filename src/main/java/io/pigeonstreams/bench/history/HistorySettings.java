@@ -1,8 +1,13 @@
 package io.pigeonstreams.bench.history;
 
 import java.util.List;
+import java.util.Map;
 
-/** What the history benchmark runs. */
+/**
+ * What the history benchmark runs.
+ *
+ * @param engine engine settings over the benchmark's own (e.g. {@code max.task.idle.ms=-1})
+ */
 public record HistorySettings(
     int interactions,
     int users,
@@ -12,7 +17,8 @@ public record HistorySettings(
     int latencyUsers,
     int inFlight,
     int partitions,
-    long seed) {
+    long seed,
+    Map<String, String> engine) {
 
   public HistorySettings {
     positive("interactions", interactions);
@@ -31,10 +37,12 @@ public record HistorySettings(
       positive("history size", n);
     }
     historySizes = List.copyOf(historySizes);
+    engine = Map.copyOf(engine == null ? Map.of() : engine);
   }
 
   public static HistorySettings defaults() {
-    return new HistorySettings(200_000, 2_000, List.of(1, 5, 10, 20), 200, 20, 50, 20, 3, 42L);
+    return new HistorySettings(
+        1_000_000, 2_000, List.of(1, 5, 10, 20), 200, 20, 50, 20, 3, 42L, Map.of());
   }
 
   private static void positive(String what, int v) {

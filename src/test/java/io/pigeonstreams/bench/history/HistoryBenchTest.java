@@ -24,7 +24,8 @@ class HistoryBenchTest {
 
   @Test
   void shouldWriteEveryMeasurementAsAPositiveCsvRowAtATinySize(@TempDir Path out) throws Exception {
-    // Given a tiny run: 2,000 interactions, one history length, 10 requests
+    // Given a tiny run: 2,000 interactions, one history length, 10 requests, room for 20
+    // histories per task (an engine setting)
     int exit =
         new CommandLine(new BenchCommand())
             .execute(
@@ -44,7 +45,9 @@ class HistoryBenchTest {
                 "--latency-users",
                 "10",
                 "--in-flight",
-                "5");
+                "5",
+                "--set",
+                "pigeon.history.cache.users=20");
 
     // Then it succeeds and writes name,value,unit rows
     assertThat(exit).isZero();
