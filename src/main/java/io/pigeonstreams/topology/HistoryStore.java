@@ -38,9 +38,10 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  *   <li>At most {@code maxUsers} histories per task stay in memory (least recently used leave
  *       first).
  *   <li>Interactive queries ({@link ReadOnlyKeyValueStore}) see the changed histories not yet
- *       written, as {@link UserHistory} records; they never fill the memory. A standby task never
- *       fills it either (only processors do), and the memory is dropped whenever Kafka Streams
- *       closes, re-initializes or recycles the store, so it is never staler than the store.
+ *       written, as {@link UserHistory} records ({@code range} and {@code all} return a copy); they
+ *       never fill the memory. A standby task never fills it either (only processors do), and the
+ *       memory is dropped whenever Kafka Streams closes, re-initializes or recycles the store, so
+ *       it is never staler than the store.
  * </ul>
  *
  * <p>This hooks into Kafka Streams' cache flushing ({@code CachedStateStore} through {@link
