@@ -118,8 +118,11 @@ public final class AvroSerde<T extends SpecificRecord>
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try {
       out.write(header);
-      BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, ENCODERS.get());
-      ENCODERS.set(encoder);
+      BinaryEncoder reuse = ENCODERS.get();
+      BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, reuse);
+      if (encoder != reuse) {
+        ENCODERS.set(encoder);
+      }
       writer.write(data, encoder);
       encoder.flush();
     } catch (IOException | RuntimeException e) {
@@ -141,10 +144,13 @@ public final class AvroSerde<T extends SpecificRecord>
       if (reader == null) {
         return decoder.decode(data); // a bad header or an unknown schema: Avro says which
       }
+      BinaryDecoder reuse = DECODERS.get();
       BinaryDecoder in =
           DecoderFactory.get()
-              .binaryDecoder(data, HEADER_LENGTH, data.length - HEADER_LENGTH, DECODERS.get());
-      DECODERS.set(in);
+              .binaryDecoder(data, HEADER_LENGTH, data.length - HEADER_LENGTH, reuse);
+      if (in != reuse) {
+        DECODERS.set(in);
+      }
       return reader.read(null, in);
     } catch (BadHeaderException e) {
       throw failure(
