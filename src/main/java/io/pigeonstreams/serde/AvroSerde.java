@@ -178,23 +178,16 @@ public final class AvroSerde<T extends SpecificRecord>
     if (data.length < HEADER_LENGTH || data[0] != (byte) 0xC3 || data[1] != (byte) 0x01) {
       return null;
     }
-    long writerFingerprint = fingerprint(data);
-    DatumReader<T> reader = readers.get(writerFingerprint);
-    if (reader == null) {
-      Schema writer =
-          writerFingerprint == fingerprint ? schema : extraSchemas.get(writerFingerprint);
-      if (writer == null) {
-        writer = store.findByFingerprint(writerFingerprint);
-      }
-      if (writer == null) {
-        return null;
-      }
-      @SuppressWarnings("unchecked")
-      DatumReader<T> created = (DatumReader<T>) model.createDatumReader(writer, schema);
-      reader = created;
-      readers.put(writerFingerprint, reader);
+    return readers.computeIfAbsent(fingerprint(data), this::newReader); // null: not kept
+  }
+
+  @SuppressWarnings("unchecked")
+  private DatumReader<T> newReader(long writerFingerprint) {
+    Schema writer = writerFingerprint == fingerprint ? schema : extraSchemas.get(writerFingerprint);
+    if (writer == null) {
+      writer = store.findByFingerprint(writerFingerprint);
     }
-    return reader;
+    return writer == null ? null : (DatumReader<T>) model.createDatumReader(writer, schema);
   }
 
   @Override
