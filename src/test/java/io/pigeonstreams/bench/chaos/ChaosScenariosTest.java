@@ -111,7 +111,8 @@ class ChaosScenariosTest {
     double capacity = figure(r, "capacity flooded");
     double offered = figure(r, "offered from");
     assertThat(capacity).isPositive();
-    assertThat(offered).isGreaterThanOrEqualTo(2 * capacity - 0.05);
+    // both figures are printed to 0.1: twice a rounded capacity can be 0.1 off, the offer 0.05
+    assertThat(offered).isGreaterThanOrEqualTo(2 * capacity - 0.15);
     // offered twice what it answers, a backlog built up: requests waited longer and longer, and
     // it took time to answer the rest once the load stopped
     assertThat(r.latencyP99Seconds()).isGreaterThan(1.3 * r.latencyP50Seconds());
